@@ -1,0 +1,145 @@
+import CLua
+
+/// Copies values between Swift and a Lua stack, using only API functions that cannot raise
+/// (or can only fail to allocate, which the soft allocator turns into a later error).
+struct LuaStack {
+    let L: OpaquePointer
+
+    static let maxDepth = 200
+
+    /// The identity of the state (shared by all its coroutines): its control block's address.
+    var stateID: UInt { UInt(bitPattern: clua_control_of(L)) }
+
+    func pushString(_ s: String) {
+        var s = s
+        s.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+        }
+    }
+
+    func pushBytes(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
+        }
+    }
+
+    func push(_ value: LuaValue, depth: Int = 0) {
+        switch value {
+        case .nil: lua_pushnil(L)
+        case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
+        case .integer(let i): lua_pushinteger(L, i)
+        case .number(let d): lua_pushnumber(L, d)
+        case .string(let s): pushBytes(s.bytes)
+        case .null: lua_pushlightuserdata(L, clua_json_null())
+        case .reference(let ref):
+            if ref.stateID == stateID {
+                lua_rawgeti(L, clua_registryindex(), lua_Integer(ref.slot))
+            } else {
+                lua_pushnil(L) // a reference into another state means nothing here
+            }
+        case .table(let table):
+            guard depth < Self.maxDepth, lua_checkstack(L, 4) != 0 else {
+                lua_pushnil(L)
+                return
+            }
+            lua_createtable(L, Int32(clamping: table.array.count), Int32(clamping: table.fields.count))
+            for (i, element) in table.array.enumerated() {
+                push(element, depth: depth + 1)
+                lua_rawseti(L, -2, lua_Integer(i + 1))
+            }
+            for (key, element) in table.fields {
+                switch key {
+                case .nil: continue
+                case .number(let d) where d.isNaN: continue
+                default: break
+                }
+                push(key, depth: depth + 1)
+                if lua_type(L, -1) == LUA_TNIL {
+                    clua_pop(L, 1)
+                    continue
+                }
+                push(element, depth: depth + 1)
+                lua_rawset(L, -3)
+            }
+            if table.isArray { clua_json_set_array(L, -1) }
+        }
+    }
+
+    /// The value at `index`, copied out. Tables are copied deeply; a cycle or a nesting deeper
+    /// than 200 levels is an error.
+    func value(at index: Int32) throws -> LuaValue {
+        var visiting = Set<UnsafeRawPointer>()
+        return try value(at: lua_absindex(L, index), depth: 0, visiting: &visiting)
+    }
+
+    private func value(at index: Int32, depth: Int, visiting: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+        switch lua_type(L, index) {
+        case LUA_TNIL, LUA_TNONE: return .nil
+        case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
+        case LUA_TNUMBER:
+            if lua_isinteger(L, index) != 0 { return .integer(clua_tointegerx(L, index, nil)) }
+            return .number(lua_tonumberx(L, index, nil))
+        case LUA_TSTRING:
+            var length = 0
+            guard let p = clua_tolstring_raw(L, index, &length) else { return .nil }
+            return .string(LuaString(bytes: UnsafeRawBufferPointer(start: p, count: length)))
+        case LUA_TLIGHTUSERDATA where lua_touserdata(L, index) == clua_json_null():
+            return .null
+        case LUA_TTABLE:
+            return try tableValue(at: index, depth: depth, visiting: &visiting)
+        case LUA_TFUNCTION: return reference(at: index, kind: .function)
+        case LUA_TTHREAD: return reference(at: index, kind: .thread)
+        default: return reference(at: index, kind: .userdata)
+        }
+    }
+
+    private func tableValue(at index: Int32, depth: Int, visiting: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+        guard let identity = lua_topointer(L, index) else { return .nil }
+        guard depth < Self.maxDepth else { throw LuaError(.usage, "table nested deeper than \(Self.maxDepth) levels") }
+        guard visiting.insert(identity).inserted else { throw LuaError(.usage, "cyclic table cannot be copied out of Lua") }
+        defer { visiting.remove(identity) }
+        guard lua_checkstack(L, 4) != 0 else { throw LuaError(.usage, "Lua stack exhausted") }
+        var table = LuaTable()
+        table.isArray = clua_json_is_marked_array(L, index) != 0
+        let n = lua_rawlen(L, index)
+        table.array.reserveCapacity(Int(n))
+        var i: lua_Integer = 1
+        while i <= lua_Integer(n) {
+            lua_rawgeti(L, index, i)
+            if lua_type(L, -1) == LUA_TNIL { clua_pop(L, 1); break }
+            let element = try value(at: lua_gettop(L), depth: depth + 1, visiting: &visiting)
+            clua_pop(L, 1)
+            table.array.append(element)
+            i += 1
+        }
+        let sequenceLength = lua_Integer(table.array.count)
+        lua_pushnil(L)
+        while lua_next(L, index) != 0 {
+            if lua_isinteger(L, -2) != 0 {
+                let k = clua_tointegerx(L, -2, nil)
+                if k >= 1 && k <= sequenceLength { clua_pop(L, 1); continue }
+            }
+            let key = try value(at: lua_gettop(L) - 1, depth: depth + 1, visiting: &visiting)
+            let element = try value(at: lua_gettop(L), depth: depth + 1, visiting: &visiting)
+            table.fields[key] = element
+            clua_pop(L, 1)
+        }
+        return .table(table)
+    }
+
+    private func reference(at index: Int32, kind: LuaReference.Kind) -> LuaValue {
+        lua_pushvalue(L, index)
+        let slot = luaL_ref(L, clua_registryindex())
+        return .reference(LuaReference(kind: kind, stateID: stateID, slot: slot))
+    }
+
+    /// `file.lua:12: ` for the function `level` frames up, or an empty string.
+    func position(level: Int32) -> String {
+        var ar = lua_Debug()
+        guard lua_getstack(L, level, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0, ar.currentline > 0 else { return "" }
+        let source = withUnsafeBytes(of: &ar.short_src) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        return "\(source):\(ar.currentline): "
+    }
+}

@@ -1,0 +1,173 @@
+import CLua
+
+extension LuaState {
+    /// Runs a chunk to completion in a fresh coroutine on the state's ``LuaExecutor``, suspending
+    /// at async host calls, and returns what the chunk returned.
+    ///
+    /// The state's limits apply: the deadline counts from this call. Cancelling the calling task
+    /// stops the run like a limit (``LuaLimit/cancelled``).
+    public func run(_ chunk: LuaChunk, arguments: [LuaValue] = []) async throws -> [LuaValue] {
+        try await withTaskExecutorPreference(executor) {
+            try await self.drive(chunk, arguments: arguments)
+        }
+    }
+
+    /// Compiles and runs source text.
+    public func run(_ source: String, name: String = "=(chunk)", arguments: [LuaValue] = []) async throws -> [LuaValue] {
+        try await run(compile(source, name: name), arguments: arguments)
+    }
+
+    /// Calls a chunk synchronously on the calling thread. Async host functions fail when reached.
+    public func call(_ chunk: LuaChunk, arguments: [LuaValue] = []) throws -> [LuaValue] {
+        try checkNotStopped()
+        let stopper = RunStopper(control: control)
+        let ticket = limits.deadline.map { watchdog.schedule(after: $0, stopper) }
+        defer {
+            ticket?.cancel()
+            stopper.detach()
+        }
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        try withSoftAllocator {
+            try pushChunk(chunk)
+            for argument in arguments { LuaStack(L: L).push(argument) }
+        }
+        clua_enter(L)
+        let status = clua_pcall_traceback(L, Int32(arguments.count), LUA_MULTRET)
+        return try withSoftAllocator {
+            guard status == LUA_OK else {
+                lua_rawgetfield_registry(L, "lunas.traceback")
+                let traceback = clua_tolstring_raw(L, -1, nil).map { String(cString: $0) }
+                clua_pop(L, 1)
+                throw error(status: status, at: -1, traceback: traceback)
+            }
+            return try (top + 1...max(top + 1, lua_gettop(L))).prefix(Int(lua_gettop(L) - top)).map {
+                try LuaStack(L: L).value(at: $0)
+            }
+        }
+    }
+
+    /// Calls source text synchronously.
+    public func call(_ source: String, name: String = "=(chunk)", arguments: [LuaValue] = []) throws -> [LuaValue] {
+        try call(compile(source, name: name), arguments: arguments)
+    }
+
+    func checkNotStopped() throws {
+        let reason = control.pointee.stop
+        if reason != 0 { throw stopError(reason) }
+    }
+
+    private func drive(_ chunk: LuaChunk, arguments: [LuaValue]) async throws -> [LuaValue] {
+        try checkNotStopped()
+        guard control.pointee.run_thread == nil else {
+            throw LuaError(.usage, "the state is already running a chunk; a state runs one chunk at a time")
+        }
+        let stopper = RunStopper(control: control)
+        let ticket = limits.deadline.map { watchdog.schedule(after: $0, stopper) }
+        let top = lua_gettop(L)
+        defer {
+            ticket?.cancel()
+            stopper.detach()
+            control.pointee.run_thread = nil
+            lua_settop(L, top)
+        }
+        let co: OpaquePointer = try withSoftAllocator {
+            guard let co = lua_newthread(L) else { throw LuaError(.usage, "cannot create a coroutine") }
+            try pushChunk(chunk)
+            lua_xmove(L, co, 1)
+            for argument in arguments { LuaStack(L: co).push(argument) }
+            return co
+        }
+        control.pointee.run_thread = co
+        var nargs = Int32(arguments.count)
+        return try await withTaskCancellationHandler {
+            while true {
+                var nresults: Int32 = 0
+                clua_enter(co)
+                let status = clua_resume(co, L, nargs, &nresults)
+                clua_enter(L)
+                switch status {
+                case LUA_OK:
+                    return try withSoftAllocator {
+                        let base = lua_gettop(co) - nresults
+                        let values = try (0..<nresults).map { try LuaStack(L: co).value(at: base + 1 + $0) }
+                        lua_settop(co, base)
+                        return values
+                    }
+                case LUA_YIELD:
+                    lua_settop(co, lua_gettop(co) - nresults)
+                    guard let pending = pendingCall else {
+                        throw LuaError(.usage, "the script yielded outside a coroutine")
+                    }
+                    pendingCall = nil
+                    let result = await stopper.race(pending.operation)
+                    if stopper.reason != 0 { throw stopError(stopper.reason) }
+                    withSoftAllocator {
+                        switch result {
+                        case .success(let values):
+                            for value in values { LuaStack(L: co).push(value) }
+                            nargs = Int32(values.count)
+                        case .failure(let failure):
+                            LuaCall(L: co, function: HostFunctionBox(name: pending.name, stateID: ObjectIdentifier(self)) { _ in 0 })
+                                .pushError(failure)
+                            control.pointee.resume_raise = 1
+                            nargs = 1
+                        }
+                    }
+                default:
+                    throw withSoftAllocator {
+                        luaL_traceback(L, co, nil, 0)
+                        let traceback = clua_tolstring_raw(L, -1, nil).map { String(cString: $0) }
+                        clua_pop(L, 1)
+                        return error(status: status, at: -1, on: co, traceback: traceback)
+                    }
+                }
+            }
+        } onCancel: {
+            stopper.stop(Int32(CLUA_STOP_CANCELLED))
+        }
+    }
+
+    func stopError(_ reason: Int32) -> LuaError {
+        switch reason {
+        case 1: LuaError(.limit(.deadline(limits.deadline ?? .zero)), LuaLimit.deadline(limits.deadline ?? .zero).message)
+        case 2:
+            LuaError(.limit(.instructions(limits.instructions ?? 0)), LuaLimit.instructions(limits.instructions ?? 0).message)
+        default: LuaError(.limit(.cancelled), LuaLimit.cancelled.message)
+        }
+    }
+
+    /// The error for a failed call whose error value is at `index` of `thread`.
+    func error(status: Int32, at index: Int32, on thread: OpaquePointer? = nil, traceback: String?) -> LuaError {
+        let thread = thread ?? L
+        let reason = control.pointee.stop
+        if reason != 0 { return stopError(reason) }
+        let stack = LuaStack(L: thread)
+        if status == LUA_ERRMEM || (control.pointee.mem_refused != 0 && stack.describeError(at: index) == "not enough memory") {
+            let limit = limits.memory ?? 0
+            return LuaError(.limit(.memory(bytes: limit)), LuaLimit.memory(bytes: limit).message)
+        }
+        let value = (try? stack.value(at: index)) ?? .nil
+        return LuaError(.runtime, stack.describeError(at: index), value: value, traceback: traceback)
+    }
+}
+
+extension LuaStack {
+    /// The message of the error value at `index`: a string as is; a table as `where message`.
+    func describeError(at index: Int32) -> String {
+        switch lua_type(L, index) {
+        case LUA_TSTRING:
+            var length = 0
+            guard let p = clua_tolstring_raw(L, index, &length) else { return "" }
+            return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
+        case LUA_TTABLE:
+            let table = (try? value(at: index))?.tableValue ?? LuaTable()
+            let message = table["message"].stringValue ?? "(error table without message)"
+            return (table["where"].stringValue ?? "") + message
+        case LUA_TNIL:
+            return "nil"
+        default:
+            return "(error object is a \(String(cString: lua_typename(L, lua_type(L, index)))) value)"
+        }
+    }
+}

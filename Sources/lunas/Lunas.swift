@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct Lunas: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lunas",
+        abstract: "Run commerce automation scripts (Lua 5.4) against the Scalev API.",
+        discussion: """
+            Examples:
+              lunas run scripts/order_report.lua                 run a script
+              lunas run report.lua --timeout 30 --memory 64      with a deadline and a 64 MiB cap
+              lunas run sync.lua -- 2026-11-01 2026-11-30        arguments reach the script as arg[1], arg[2]
+              lunas check scripts/*.lua                          syntax-check scripts without running them
+
+            Exit codes: 0 success, 1 script error, 2 usage or configuration error,
+            3 a limit ended the run, 130 interrupted (Ctrl-C).
+            """,
+        version: LunasVersion.string,
+        subcommands: [RunCommand.self, CheckCommand.self])
+}
+
+enum LunasVersion {
+    static let string = "0.1.0 (Lua 5.4)"
+}

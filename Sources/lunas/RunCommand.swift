@@ -1,0 +1,119 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LuaKit
+import LunasRuntime
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a Lua script.",
+        discussion: """
+            print() writes to standard output; log.info/warn/error to standard error.
+            Arguments after -- reach the script as arg[1...] and as the chunk's '...'.
+            """)
+
+    @Argument(help: "The script to run.")
+    var file: String
+
+    @Flag(help: "Open the full standard library (io, os, debug): for scripts you wrote yourself.")
+    var trusted = false
+
+    @Option(help: "End the run after this many seconds (default: no deadline).")
+    var timeout: Double?
+
+    @Option(help: "Cap the script's memory at this many MiB.")
+    var memory: Int = 256
+
+    @Option(help: "End the run after this many million VM instructions.")
+    var instructions: Int64?
+
+    @Option(name: .customLong("log-level"), help: "Lowest log level printed: debug, info, warn, error.")
+    var logLevel: String = "info"
+
+    @Argument(parsing: .postTerminator, help: "Arguments for the script, after --.")
+    var scriptArguments: [String] = []
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)")
+        }
+        guard memory > 0, memory <= 1 << 20 else { throw ValidationError("--memory must be between 1 and 1048576 MiB") }
+        if let instructions, instructions <= 0 { throw ValidationError("--instructions must be positive") }
+        guard LuaLogRecord.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of debug, info, warn, error")
+        }
+    }
+
+    func run() async throws {
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            FileHandle.standardError.write(Data("lunas: cannot read \(file): no such file, or not readable\n".utf8))
+            throw ExitCode(2)
+        }
+        let options = ScriptOptions(
+            profile: trusted ? .trusted : .sandboxed,
+            limits: LuaLimits(
+                memory: memory << 20,
+                deadline: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+                instructions: instructions.map { $0 * 1_000_000 }),
+            arguments: scriptArguments,
+            logLevel: LuaLogRecord.Level(rawValue: logLevel) ?? .info)
+        let run = ScriptRun(file: file, options: options)
+        let task = Task { try await run.run() }
+        let interrupt = Interrupt { task.cancel() }
+        defer { interrupt.cancel() }
+        do {
+            _ = try await task.value
+            fflush(nil)
+        } catch let error as LuaError {
+            fflush(nil)
+            throw ExitCode(report(error))
+        } catch {
+            fflush(nil)
+            FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// Prints the error and returns the exit code.
+    private func report(_ error: LuaError) -> Int32 {
+        let stderr = FileHandle.standardError
+        switch error.kind {
+        case .limit(.cancelled):
+            stderr.write(Data("lunas: \(file): interrupted\n".utf8))
+            return 130
+        case .limit(let limit):
+            stderr.write(Data("lunas: \(file): \(limit.message)\n".utf8))
+            return 3
+        case .syntax:
+            stderr.write(Data("lunas: \(error.message)\n".utf8))
+            return 1
+        case .runtime, .usage:
+            var text = "lunas: \(error.message)\n"
+            if let traceback = error.traceback { text += traceback + "\n" }
+            stderr.write(Data(text.utf8))
+            return 1
+        }
+    }
+}
+
+/// Runs a handler on the first Ctrl-C; a second one exits at once.
+final class Interrupt {
+    private let source: DispatchSourceSignal
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT)
+        source.setEventHandler {
+            handler()
+            signal(SIGINT, SIG_DFL)
+        }
+        source.resume()
+        self.source = source
+    }
+
+    func cancel() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

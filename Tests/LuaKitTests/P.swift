@@ -1,0 +1,3 @@
+import Testing
+@testable import LuaKit
+@Test func p() { #expect(probe() == 0) }
