@@ -58,6 +58,20 @@ static void push_array_mt(lua_State *L) {
     lua_rawsetp(L, LUA_REGISTRYINDEX, array_mt_tag);
 }
 
+void clua_json_set_array(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    push_array_mt(L);
+    lua_setmetatable(L, idx);
+}
+
+int clua_json_is_marked_array(lua_State *L, int idx) {
+    if (!lua_getmetatable(L, idx)) return 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, array_mt_tag);
+    int marked = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return marked;
+}
+
 /* 1 for the bytes a string scan stops at: control characters, '"', '\\' and non-ASCII. */
 static const unsigned char str_stop[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -116,6 +130,9 @@ typedef struct {
     const unsigned char *start, *p, *end;
     int depth;
     int mt; /* stack index of the array metatable */
+    /* per depth, the size of the last object seen there: objects in a list tend to be alike,
+       so it sizes the next one's hash part and spares the rehashes while it fills */
+    unsigned short object_size[JSON_MAX_DEPTH + 1];
 } decoder;
 
 static JSON_NORETURN JSON_NOINLINE void dec_error(decoder *d, const unsigned char *at,
@@ -251,10 +268,19 @@ static int is_digit(const unsigned char *p, const unsigned char *end) {
     return p < end && *p >= '0' && *p <= '9';
 }
 
+/* 10^0 .. 10^22: every one is exactly representable as a double */
+static const double pow10_exact[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
 static JSON_NOINLINE void dec_number(decoder *d) {
     const unsigned char *s = d->p, *p = s, *end = d->end;
-    lua_Unsigned u = 0;
-    int neg = 0, overflow = 0, isfloat = 0;
+    lua_Unsigned u = 0; /* the first 19 significant digits */
+    int digits = 0;     /* significant digits in u */
+    int dropped = 0;    /* whether there were significant digits beyond those 19 */
+    int scale = 0;      /* the value is u * 10^scale (before dropped digits) */
+    int neg = 0, isfloat = 0;
     if (*p == '-') {
         neg = 1;
         p++;
@@ -265,25 +291,41 @@ static JSON_NOINLINE void dec_number(decoder *d) {
         if (is_digit(p, end)) dec_error(d, p, "leading zero in number");
     } else {
         do {
-            unsigned digit = (unsigned)(*p++ - '0');
-            if (u > (~(lua_Unsigned)0 - digit) / 10) overflow = 1;
-            u = u * 10 + digit;
-        } while (is_digit(p, end));
+            if (digits < 19) {
+                u = u * 10 + (lua_Unsigned)(*p - '0');
+                digits++;
+            } else {
+                dropped = 1;
+                scale++;
+            }
+        } while (is_digit(++p, end));
     }
     if (p < end && *p == '.') {
         isfloat = 1;
         if (!is_digit(++p, end)) dec_expected(d, p, "digit after '.'");
-        while (is_digit(p, end)) p++;
+        do {
+            if (digits < 19) {
+                u = u * 10 + (lua_Unsigned)(*p - '0');
+                if (u != 0) digits++;
+                scale--;
+            } else {
+                dropped = 1;
+            }
+        } while (is_digit(++p, end));
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
+        int eneg = 0, ev = 0;
         isfloat = 1;
         p++;
-        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
         if (!is_digit(p, end)) dec_expected(d, p, "digit in exponent");
-        while (is_digit(p, end)) p++;
+        do
+            if (ev < 100000) ev = ev * 10 + (*p - '0');
+        while (is_digit(++p, end));
+        scale += eneg ? -ev : ev;
     }
     d->p = p;
-    if (!isfloat && !overflow) {
+    if (!isfloat && !dropped) {
         const lua_Unsigned maxpos = (lua_Unsigned)LUA_MAXINTEGER;
         if (!neg && u <= maxpos) {
             lua_pushinteger(d->L, (lua_Integer)u);
@@ -294,14 +336,21 @@ static JSON_NOINLINE void dec_number(decoder *d) {
             return;
         }
     }
-    /* strtod needs a terminator, and the input (decode_buffer) may have none */
-    size_t len = (size_t)(p - s);
-    char small[64], *copy = small;
-    if (len >= sizeof small) copy = lua_newuserdatauv(d->L, len + 1, 0);
-    memcpy(copy, s, len);
-    copy[len] = '\0';
-    double x = strtod(copy, NULL);
-    if (copy != small) lua_pop(d->L, 1);
+    double x;
+    if (!dropped && digits <= 15 && scale >= -22 && scale <= 22) {
+        /* both operands are exact, so the one rounding gives what strtod would (Clinger) */
+        x = scale < 0 ? (double)u / pow10_exact[-scale] : (double)u * pow10_exact[scale];
+        if (neg) x = -x;
+    } else {
+        /* strtod needs a terminator, and the input (decode_buffer) may have none */
+        size_t len = (size_t)(p - s);
+        char small[64], *copy = small;
+        if (len >= sizeof small) copy = lua_newuserdatauv(d->L, len + 1, 0);
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        x = strtod(copy, NULL);
+        if (copy != small) lua_pop(d->L, 1);
+    }
     lua_pushnumber(d->L, (lua_Number)x);
 }
 
@@ -353,8 +402,9 @@ static void dec_array(decoder *d) {
 
 static void dec_object(decoder *d) {
     lua_State *L = d->L;
+    int n = 0;
     dec_enter(d);
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, d->object_size[d->depth]);
     d->p = skip_ws(d->p + 1, d->end);
     if (d->p < d->end && *d->p == '}') {
         d->p++;
@@ -367,6 +417,7 @@ static void dec_object(decoder *d) {
             d->p++;
             dec_value(d);
             lua_rawset(L, -3);
+            n++;
             d->p = skip_ws(d->p, d->end);
             if (d->p < d->end && *d->p == ',') {
                 d->p = skip_ws(d->p + 1, d->end);
@@ -378,7 +429,7 @@ static void dec_object(decoder *d) {
             }
         }
     }
-    d->depth--;
+    d->object_size[d->depth--] = (unsigned short)(n < 256 ? n : 256);
 }
 
 static void dec_value(decoder *d) {
@@ -404,6 +455,7 @@ static int decode(lua_State *L, const char *s, size_t len) {
     d.start = d.p = (const unsigned char *)s;
     d.end = d.start + len;
     d.depth = 0;
+    memset(d.object_size, 0, sizeof d.object_size);
     luaL_checkstack(L, 4, "json.decode");
     push_array_mt(L);
     d.mt = lua_gettop(L);
@@ -562,14 +614,51 @@ static void enc_integer(encoder *e, lua_Integer v) {
     enc_put(e, q, (size_t)(buf + 24 - q));
 }
 
-static JSON_NOINLINE void enc_float(encoder *e, lua_Number x, const path *pp) {
+/* Writes x = m / 10^k (m an integer below 10^15, k minimal) in fixed notation. */
+static void enc_fixed(encoder *e, double x, double m, int k) {
+    char buf[48], *q = buf + sizeof buf;
+    lua_Unsigned u = (lua_Unsigned)m;
+    int n = 0;
+    if (k == 0) {
+        *--q = '0';
+        *--q = '.';
+    }
+    do {
+        if (n == k && k > 0) *--q = '.';
+        *--q = (char)('0' + u % 10);
+        n++;
+    } while ((u /= 10) != 0);
+    if (n <= k) {
+        for (; n < k; n++) *--q = '0';
+        *--q = '.';
+        *--q = '0';
+    }
+    if (x < 0) *--q = '-';
+    enc_put(e, q, (size_t)(buf + sizeof buf - q));
+}
+
+static JSON_NOINLINE void enc_float(encoder *e, lua_Number v, const path *pp) {
+    double x = (double)v, ax = fabs(x);
     char buf[48];
     int n = 0;
     if (isnan(x)) enc_error(e, pp, "cannot encode NaN");
     if (isinf(x)) enc_error(e, pp, x > 0 ? "cannot encode inf" : "cannot encode -inf");
+    /* Fast path, where %g would use fixed notation and 15 digits suffice: the fewest decimals
+       k such that m / 10^k reads back as x (m and 10^k are exact, so the division rounds as
+       strtod does). A decimal of at most 15 digits that reads back as x is the only one so
+       near x, so this is what the %.14g..%.17g search below would print, without printf. */
+    if (ax >= 1e-4 && ax < 1e14) {
+        for (int k = 0; k <= 22 && ax * pow10_exact[k] < 1e15; k++) {
+            double m = floor(ax * pow10_exact[k] + 0.5);
+            if (m / pow10_exact[k] == ax) {
+                enc_fixed(e, x, m, k);
+                return;
+            }
+        }
+    }
     for (int prec = 14; prec <= 17; prec++) {
-        n = snprintf(buf, sizeof buf - 2, "%.*g", prec, (double)x);
-        if (strtod(buf, NULL) == (double)x) break;
+        n = snprintf(buf, sizeof buf - 2, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) break;
     }
     if (strpbrk(buf, ".e") == NULL) {
         buf[n++] = '.';
@@ -713,7 +802,11 @@ static JSON_NOINLINE void enc_object_sorted(encoder *e, int idx, const path *pp)
     lua_createtable(L, (int)count, 0);
     int vals = lua_gettop(L);
     lua_pushnil(L);
-    while (i < count && lua_next(L, idx)) {
+    while (lua_next(L, idx)) {
+        if (i == count) { /* cannot happen: a traversal never finds more than the one before */
+            lua_pop(L, 2);
+            break;
+        }
         sort_key *k = &keys[i];
         k->slot = (lua_Integer)++i;
         lua_rawseti(L, vals, k->slot);
@@ -727,6 +820,7 @@ static JSON_NOINLINE void enc_object_sorted(encoder *e, int idx, const path *pp)
             enc_key_error(e, lua_gettop(L), pp);
         }
     }
+    count = i; /* fewer if a collection cleared entries of a weak table in between */
     qsort(keys, count, sizeof(sort_key), compare_keys);
     enc_char(e, '{');
     for (i = 0; i < count; i++) {

@@ -133,10 +133,16 @@ struct LuaStack {
         return .reference(LuaReference(kind: kind, stateID: stateID, slot: slot))
     }
 
-    /// `file.lua:12: ` for the function `level` frames up, or an empty string.
+    /// `file.lua:12: ` for the nearest Lua function from `level` frames up (skipping C functions
+    /// such as `pcall`), or an empty string.
     func position(level: Int32) -> String {
         var ar = lua_Debug()
-        guard lua_getstack(L, level, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0, ar.currentline > 0 else { return "" }
+        var level = level
+        while true {
+            guard lua_getstack(L, level, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0 else { return "" }
+            if ar.currentline > 0 { break }
+            level += 1
+        }
         let source = withUnsafeBytes(of: &ar.short_src) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }

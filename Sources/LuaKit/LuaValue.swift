@@ -79,6 +79,13 @@ public enum LuaValue: Sendable, Hashable {
     }
 }
 
+extension LuaValue {
+    /// A string value of this text.
+    public init(_ text: String) { self = .string(LuaString(text)) }
+    /// An integer value.
+    public init(_ integer: Int) { self = .integer(Int64(integer)) }
+}
+
 extension LuaValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral

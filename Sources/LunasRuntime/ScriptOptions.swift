@@ -1,4 +1,5 @@
 import LuaKit
+import LunasStore
 
 /// How a script runs: its profile, limits, where `require` looks, and its arguments.
 public struct ScriptOptions: Sendable {
@@ -16,6 +17,14 @@ public struct ScriptOptions: Sendable {
     public var logLevel: LuaLogRecord.Level
     /// The most bytes of log lines a run may write; later lines are dropped with one notice.
     public var maxLogBytes: Int
+    /// The store behind the `kv` module, opened on first use; `nil` leaves `kv` out.
+    public var store: LazyStore? = nil
+    /// The script's `kv` namespace; `nil` derives it from the file (see ``ScriptNamespace``).
+    public var namespace: String? = nil
+    /// Namespaces the script may open with `kv.shared(name)`.
+    public var sharedNamespaces: [String] = []
+    /// The folder script namespaces are relative to.
+    public var scriptsFolder: String? = "scripts"
 
     /// The defaults of `lunas run`: sandboxed, 256 MiB, no deadline.
     public init(

@@ -42,6 +42,10 @@ public struct ScriptRun: Sendable {
             chunkCache: cache)
         let logger = self.logger
         state.installLog { logger.log($0) }
+        if let store = options.store {
+            let namespace = options.namespace ?? ScriptNamespace.name(forScript: file, scriptsFolder: options.scriptsFolder)
+            try KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces).install(in: state, cache: cache)
+        }
         var arg = LuaTable(array: options.arguments.map { .string(LuaString($0)) })
         arg.isArray = false
         arg[.integer(0)] = .string(LuaString(file))

@@ -16,7 +16,7 @@ struct Lunas: AsyncParsableCommand {
             3 a limit ended the run, 130 interrupted (Ctrl-C).
             """,
         version: LunasVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self])
 }
 
 enum LunasVersion {

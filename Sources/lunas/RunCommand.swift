@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LuaKit
 import LunasRuntime
+import LunasStore
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +32,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Lowest log level printed: debug, info, warn, error.")
     var logLevel: String = "info"
 
+    @Option(help: "The store behind kv: a SQLite file or a postgres:// URL (default: $LUNAS_STORE_URL, else lunas.db).")
+    var store: String?
+
+    @Option(help: "The script's kv namespace (default: its path relative to scripts/, without .lua).")
+    var namespace: String?
+
+    @Option(name: .customLong("shared-ns"), help: "A shared kv namespace the script may open with kv.shared(NAME); repeatable.")
+    var sharedNamespaces: [String] = []
+
     @Argument(parsing: .postTerminator, help: "Arguments for the script, after --.")
     var scriptArguments: [String] = []
 
@@ -50,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("lunas: cannot read \(file): no such file, or not readable\n".utf8))
             throw ExitCode(2)
         }
-        let options = ScriptOptions(
+        var options = ScriptOptions(
             profile: trusted ? .trusted : .sandboxed,
             limits: LuaLimits(
                 memory: memory << 20,
@@ -58,8 +68,27 @@ struct RunCommand: AsyncParsableCommand {
                 instructions: instructions.map { $0 * 1_000_000 }),
             arguments: scriptArguments,
             logLevel: LuaLogRecord.Level(rawValue: logLevel) ?? .info)
+        let kvStore: LazyStore
+        do {
+            kvStore = LazyStore(location: try StoreLocation.resolve(explicit: store))
+        } catch {
+            FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        options.store = kvStore
+        options.namespace = namespace
+        options.sharedNamespaces = sharedNamespaces
         let run = ScriptRun(file: file, options: options)
-        let task = Task { try await run.run() }
+        let task = Task {
+            do {
+                let result = try await run.run()
+                await kvStore.close()
+                return result
+            } catch {
+                await kvStore.close()
+                throw error
+            }
+        }
         let interrupt = Interrupt { task.cancel() }
         defer { interrupt.cancel() }
         do {

@@ -151,7 +151,7 @@ int clua_json_decode(lua_State *L);
 int clua_json_encode(lua_State *L);
 /* Lua function for the host: decodes the bytes at lightuserdata arg 1 of integer length arg 2. */
 int clua_json_decode_buffer(lua_State *L);
-/* Opens the json module: returns a table with decode, encode, null, array, object, is_array. */
+/* Opens the json module: returns a table with decode, encode, null, array, is_array. */
 int clua_open_json(lua_State *L);
 
 #endif

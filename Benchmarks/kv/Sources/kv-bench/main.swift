@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import Logging
+import LuaKit
+import LunasRuntime
+import LunasStore
+import PostgresNIO
+
+// kv-bench: ops/s of kv.set and kv.get called from Lua (through LunasRuntime's kv module and
+// LunasStore) against the same statements issued directly through GRDB / postgres-nio, one
+// caller, one key space of 1,000 keys, values of about 40 bytes of JSON.
+// Prints a table and one line per backend and operation: `kv.<op> <backend> lua=.. raw=.. ratio=..`.
+
+struct Options {
+    var ops = 20_000
+    var postgres: String? = ProcessInfo.processInfo.environment["LUNAS_BENCH_POSTGRES_URL"]
+        ?? ProcessInfo.processInfo.environment["LUNAS_TEST_POSTGRES_URL"]
+
+    init(_ arguments: [String]) {
+        var it = arguments.dropFirst().makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--ops": ops = it.next().flatMap(Int.init) ?? ops
+            case "--postgres": postgres = it.next()
+            default: FileHandle.standardError.write(Data("usage: kv-bench [--ops N] [--postgres URL]\n".utf8)); exit(2)
+            }
+        }
+    }
+}
+
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+/// Runs `kv.set` then `kv.get` loops in Lua; returns (set s, get s).
+func luaPath(store: LazyStore, namespace: String, ops: Int, folder: URL) async throws -> (Double, Double) {
+    let setFile = folder.appendingPathComponent("set.lua"), getFile = folder.appendingPathComponent("get.lua")
+    try """
+        local n = tonumber((...))
+        for i = 1, n do kv.set("order:" .. (i % 1000), { id = i, status = "paid", total = 125000 }) end
+        """.write(to: setFile, atomically: true, encoding: .utf8)
+    try """
+        local n = tonumber((...))
+        local found = 0
+        for i = 1, n do if kv.get("order:" .. (i % 1000)) then found = found + 1 end end
+        assert(found == n, "missing values")
+        """.write(to: getFile, atomically: true, encoding: .utf8)
+    var options = ScriptOptions(arguments: [String(ops)])
+    options.store = store
+    options.namespace = namespace
+    let cache = ChunkCache()
+    // Warm up: open the store, compile, fill the key space.
+    _ = try await ScriptRun(file: setFile.path, options: ScriptOptions(arguments: ["1000"]).with(store, namespace), cache: cache).run()
+    let set = try await seconds { _ = try await ScriptRun(file: setFile.path, options: options, cache: cache).run() }
+    let get = try await seconds { _ = try await ScriptRun(file: getFile.path, options: options, cache: cache).run() }
+    return (set, get)
+}
+
+extension ScriptOptions {
+    func with(_ store: LazyStore, _ namespace: String) -> ScriptOptions {
+        var copy = self
+        copy.store = store
+        copy.namespace = namespace
+        return copy
+    }
+}
+
+func value(_ i: Int) -> String { #"{"id":\#(i),"status":"paid","total":125000}"# }
+
+/// The same upsert and point read through GRDB directly, on the same file and table.
+func rawSQLite(path: String, namespace: String, ops: Int) async throws -> (Double, Double) {
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(30)
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    let pool = try DatabasePool(path: path, configuration: configuration)
+    let set = try await seconds {
+        for i in 1...ops {
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, NULL)
+                    ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = NULL
+                    """, arguments: [namespace, "order:\(i % 1000)", value(i), i])
+            }
+        }
+    }
+    let get = try await seconds {
+        for i in 1...ops {
+            let found = try await pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT value, version FROM lunas_kv WHERE ns = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                                 arguments: [namespace, "order:\(i % 1000)", Int64(Date().timeIntervalSince1970 * 1000)]) != nil
+            }
+            precondition(found, "missing value")
+        }
+    }
+    try pool.close()
+    return (set, get)
+}
+
+/// The same upsert and point read through postgres-nio's pooled client.
+func rawPostgres(url: String, namespace: String, ops: Int) async throws -> (Double, Double) {
+    guard let parts = URLComponents(string: url), let host = parts.host else { throw StoreError.unsupportedLocation(url) }
+    let configuration = PostgresClient.Configuration(
+        host: host, port: parts.port ?? 5432, username: parts.user ?? "postgres", password: parts.password,
+        database: parts.path.count > 1 ? String(parts.path.dropFirst()) : nil, tls: .disable)
+    let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "bench"))
+    return try await withThrowingTaskGroup(of: (Double, Double)?.self) { group in
+        group.addTask { await client.run(); return nil }
+        let set = try await seconds {
+            for i in 1...ops {
+                let key = "order:\(i % 1000)", v = value(i)
+                try await client.query("""
+                    INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (\(namespace), \(key), \(v), \(Int64(i)), NULL)
+                    ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, version = EXCLUDED.version, expires_at = NULL
+                    """)
+            }
+        }
+        let get = try await seconds {
+            for i in 1...ops {
+                let key = "order:\(i % 1000)"
+                let rows = try await client.query("""
+                    SELECT value, version FROM lunas_kv WHERE ns = \(namespace) AND key = \(key)
+                      AND (expires_at IS NULL OR expires_at > lunas_now_ms())
+                    """).collect()
+                precondition(!rows.isEmpty, "missing value")
+            }
+        }
+        group.cancelAll()
+        return (set, get)
+    }
+}
+
+let options = Options(CommandLine.arguments)
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-kv-bench-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: folder) }
+
+var backends: [(String, StoreLocation)] = [("sqlite", .sqlite(path: folder.appendingPathComponent("bench.db").path))]
+if let url = options.postgres { backends.append(("postgres", .postgres(url: url))) }
+
+print("kv benchmark: \(options.ops) ops per measurement, one caller")
+print("op      backend   lua ops/s   raw ops/s   lua/raw")
+for (name, location) in backends {
+    let store = LazyStore(location: location, options: StoreOptions(purgeInterval: nil))
+    let luaNamespace = "bench-lua-\(UUID().uuidString.prefix(8))", rawNamespace = "bench-raw-\(UUID().uuidString.prefix(8))"
+    let (luaSet, luaGet) = try await luaPath(store: store, namespace: luaNamespace, ops: options.ops, folder: folder)
+    let (rawSet, rawGet): (Double, Double)
+    switch location {
+    case .sqlite(let path): (rawSet, rawGet) = try await rawSQLite(path: path, namespace: rawNamespace, ops: options.ops)
+    case .postgres(let url): (rawSet, rawGet) = try await rawPostgres(url: url, namespace: rawNamespace, ops: options.ops)
+    }
+    for (op, lua, raw) in [("kv.set", luaSet, rawSet), ("kv.get", luaGet, rawGet)] {
+        let l = Double(options.ops) / lua, r = Double(options.ops) / raw
+        print(String(format: "%-7@ %-9@ %9.0f   %9.0f   %5.1f%%", op as NSString, name as NSString, l, r, 100 * l / r))
+    }
+    if let open = store.openStore {
+        _ = try? await open.keys(in: luaNamespace, prefix: "", limit: 1, cursor: nil)
+    }
+    await store.close()
+}

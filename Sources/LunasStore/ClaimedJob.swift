@@ -1,0 +1,28 @@
+import Foundation
+
+/// A job a worker holds under a lease: every later change is conditioned on `leaseToken`, so a
+/// worker whose lease lapsed (and whose job another worker took) cannot complete it.
+public struct ClaimedJob: Sendable, Equatable {
+    /// The job's id.
+    public var id: Int64
+    /// Its queue.
+    public var queue: String
+    /// Its payload (JSON text).
+    public var payload: String
+    /// How many times it has been claimed, this claim included.
+    public var attempts: Int
+    /// The token of this lease; a new claim gets a larger one.
+    public var leaseToken: Int64
+    /// When the lease lapses unless extended (the heartbeat).
+    public var leaseExpiresAt: Date
+
+    /// A claimed job.
+    public init(id: Int64, queue: String, payload: String, attempts: Int, leaseToken: Int64, leaseExpiresAt: Date) {
+        self.id = id
+        self.queue = queue
+        self.payload = payload
+        self.attempts = attempts
+        self.leaseToken = leaseToken
+        self.leaseExpiresAt = leaseExpiresAt
+    }
+}

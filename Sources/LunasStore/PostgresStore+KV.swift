@@ -1,0 +1,203 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    private static let visible = "(expires_at IS NULL OR expires_at > lunas_now_ms())"
+
+    public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
+        try KVNames.checkKey(key)
+        let rows = try await rows("""
+            SELECT value, version, expires_at FROM lunas_kv WHERE ns = \(namespace) AND key = \(key)
+            AND (expires_at IS NULL OR expires_at > lunas_now_ms())
+            """)
+        guard let row = rows.first else { return nil }
+        let (value, version, expires) = try row.decode((String, Int64, Int64?).self)
+        return KVEntry(value: value, version: version, expiresAt: expires.map { Date(milliseconds: $0) })
+    }
+
+    @discardableResult
+    public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
+        let ttl = try checkWrite(key, value, namespace, options)
+        let query: PostgresQuery = """
+            INSERT INTO lunas_kv AS t (ns, key, value, version, expires_at)
+            VALUES (\(namespace), \(key), \(value), nextval('lunas_version_seq'), lunas_now_ms() + \(ttl)::bigint)
+            ON CONFLICT (ns, key) DO UPDATE SET
+                value = EXCLUDED.value, version = nextval('lunas_version_seq'), expires_at = EXCLUDED.expires_at
+            RETURNING version
+            """
+        return try await write(query, fence: options.fence) ?? 0
+    }
+
+    public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await write("""
+            INSERT INTO lunas_kv AS t (ns, key, value, version, expires_at)
+            VALUES (\(namespace), \(key), \(value), nextval('lunas_version_seq'), lunas_now_ms() + \(ttl)::bigint)
+            ON CONFLICT (ns, key) DO UPDATE SET
+                value = EXCLUDED.value, version = nextval('lunas_version_seq'), expires_at = EXCLUDED.expires_at
+            WHERE t.expires_at IS NOT NULL AND t.expires_at <= lunas_now_ms()
+            RETURNING version
+            """, fence: options.fence)
+    }
+
+    public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await write("""
+            UPDATE lunas_kv SET value = \(value), version = nextval('lunas_version_seq'),
+                expires_at = lunas_now_ms() + \(ttl)::bigint
+            WHERE ns = \(namespace) AND key = \(key) AND (expires_at IS NULL OR expires_at > lunas_now_ms())
+            RETURNING version
+            """, fence: options.fence)
+    }
+
+    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+        try KVNames.checkKey(key)
+        try KVNames.checkNamespace(namespace)
+        let existed: Int64? = try await write("""
+            DELETE FROM lunas_kv WHERE ns = \(namespace) AND key = \(key)
+            RETURNING CASE WHEN expires_at IS NULL OR expires_at > lunas_now_ms() THEN 1 ELSE 0 END::bigint
+            """, fence: fence)
+        return existed == 1
+    }
+
+    public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
+        let ttl = try checkWrite(key, "0", namespace, options)
+        let (start, overflow) = initial.addingReportingOverflow(delta)
+        if overflow { throw StoreError.integerOverflow(key: key) }
+        do {
+            let next: Int64? = try await write("""
+                INSERT INTO lunas_kv AS t (ns, key, value, version, expires_at)
+                VALUES (\(namespace), \(key), \(String(start)), nextval('lunas_version_seq'), lunas_now_ms() + \(ttl)::bigint)
+                ON CONFLICT (ns, key) DO UPDATE SET
+                    value = CASE WHEN t.expires_at IS NOT NULL AND t.expires_at <= lunas_now_ms() THEN EXCLUDED.value
+                                 ELSE (t.value::bigint + \(delta)::bigint)::text END,
+                    version = nextval('lunas_version_seq'),
+                    expires_at = CASE WHEN t.expires_at IS NOT NULL AND t.expires_at <= lunas_now_ms() THEN EXCLUDED.expires_at
+                                      ELSE t.expires_at END
+                RETURNING value::bigint
+                """, fence: options.fence)
+            return next ?? start
+        } catch let error as PSQLError {
+            switch error.serverInfo?[.sqlState] {
+            case "22P02": throw StoreError.notAnInteger(key: key)
+            case "22003": throw StoreError.integerOverflow(key: key)
+            default: throw error
+            }
+        }
+    }
+
+    public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        guard let expected else { return try await add(key, value: value, in: namespace, options: options) }
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await write("""
+            UPDATE lunas_kv SET value = \(value), version = nextval('lunas_version_seq'),
+                expires_at = lunas_now_ms() + \(ttl)::bigint
+            WHERE ns = \(namespace) AND key = \(key) AND version = \(expected)
+              AND (expires_at IS NULL OR expires_at > lunas_now_ms())
+            RETURNING version
+            """, fence: options.fence)
+    }
+
+    public func keys(in namespace: String, prefix: String, limit: Int, cursor: String?) async throws -> KVPage {
+        try KVNames.checkNamespace(namespace)
+        try KVNames.checkLimit(limit)
+        let after = try KVCursor.decode(cursor)
+        let rows = try await rows("""
+            SELECT key FROM lunas_kv
+            WHERE ns = \(namespace) AND key >= \(prefix) AND starts_with(key, \(prefix)) AND key > \(after)
+              AND (expires_at IS NULL OR expires_at > lunas_now_ms())
+            ORDER BY key LIMIT \(Int64(limit + 1))
+            """)
+        let keys = try rows.map { try $0.decode(String.self) }
+        return KVPage(keys: Array(keys.prefix(limit)), cursor: keys.count > limit ? keys[limit - 1] : nil)
+            .withEncodedCursor()
+    }
+
+    public func timeToLive(_ key: String, in namespace: String) async throws -> KVTimeToLive {
+        try KVNames.checkKey(key)
+        let rows = try await rows("""
+            SELECT expires_at - lunas_now_ms() FROM lunas_kv WHERE ns = \(namespace) AND key = \(key)
+              AND (expires_at IS NULL OR expires_at > lunas_now_ms())
+            """)
+        guard let row = rows.first else { return .absent }
+        return try row.decode(Int64?.self).map { .remaining(.milliseconds($0)) } ?? .persistent
+    }
+
+    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
+        try KVNames.checkKey(name)
+        try KVNames.checkNamespace(namespace)
+        guard let ms = try KVNames.checkTTL(ttl) else { return nil }
+        let rows = try await rows("""
+            INSERT INTO lunas_kv_locks AS l (ns, name, token, owner, expires_at)
+            VALUES (\(namespace), \(name), nextval('lunas_version_seq'), \(owner), lunas_now_ms() + \(ms))
+            ON CONFLICT (ns, name) DO UPDATE SET
+                token = nextval('lunas_version_seq'), owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+            WHERE l.expires_at <= lunas_now_ms()
+            RETURNING token, expires_at
+            """)
+        guard let row = rows.first else { return nil }
+        let (token, expires) = try row.decode((Int64, Int64).self)
+        return KVLock(namespace: namespace, name: name, token: token, expiresAt: Date(milliseconds: expires))
+    }
+
+    public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
+        guard let ms = try KVNames.checkTTL(ttl) else { return nil }
+        let rows = try await rows("""
+            UPDATE lunas_kv_locks SET expires_at = lunas_now_ms() + \(ms)
+            WHERE ns = \(lock.namespace) AND name = \(lock.name) AND token = \(lock.token) AND expires_at > lunas_now_ms()
+            RETURNING expires_at
+            """)
+        guard let row = rows.first else { return nil }
+        var refreshed = lock
+        refreshed.expiresAt = Date(milliseconds: try row.decode(Int64.self))
+        return refreshed
+    }
+
+    public func releaseLock(_ lock: KVLock) async throws -> Bool {
+        let rows = try await rows("""
+            DELETE FROM lunas_kv_locks
+            WHERE ns = \(lock.namespace) AND name = \(lock.name) AND token = \(lock.token) AND expires_at > lunas_now_ms()
+            RETURNING token
+            """)
+        return !rows.isEmpty
+    }
+
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
+        let keys = try await rows("""
+            DELETE FROM lunas_kv WHERE (ns, key) IN
+                (SELECT ns, key FROM lunas_kv WHERE expires_at IS NOT NULL AND expires_at <= lunas_now_ms() LIMIT 10000)
+            RETURNING 1
+            """)
+        let locks = try await rows("DELETE FROM lunas_kv_locks WHERE expires_at <= lunas_now_ms() RETURNING 1")
+        return keys.count + locks.count
+    }
+
+    /// Runs a write returning at most one bigint; with a fence, in a transaction that first
+    /// checks (and share-locks) the fencing lock's row so it cannot change hands until commit.
+    func write(_ query: PostgresQuery, fence: KVLock?) async throws -> Int64? {
+        guard let fence else {
+            return try await rows(query).first?.decode(Int64.self)
+        }
+        return try await transaction { connection in
+            try await Self.checkFence(fence, connection, logger: logger)
+            return try await connection.query(query, logger: logger).collect().first?.decode(Int64.self)
+        }
+    }
+
+    static func checkFence(_ fence: KVLock, _ connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("""
+            SELECT 1 FROM lunas_kv_locks
+            WHERE ns = \(fence.namespace) AND name = \(fence.name) AND token = \(fence.token) AND expires_at > lunas_now_ms()
+            FOR SHARE
+            """, logger: logger).collect()
+        if rows.isEmpty { throw StoreError.staleFence(lock: fence.name, token: fence.token) }
+    }
+
+    func checkWrite(_ key: String, _ value: String, _ namespace: String, _ options: KVWriteOptions) throws -> Int64? {
+        try KVNames.checkKey(key)
+        try KVNames.checkNamespace(namespace)
+        try KVNames.checkValue(value, limit: self.options.maxValueBytes)
+        return try KVNames.checkTTL(options.ttl)
+    }
+}

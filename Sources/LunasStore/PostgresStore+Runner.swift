@@ -1,0 +1,107 @@
+import Foundation
+import PostgresNIO
+
+// The vault's rows, the rate ledger and the job queue on PostgreSQL.
+extension PostgresStore {
+    public func loadCredential(_ name: String) async throws -> SealedCredential? {
+        let rows = try await rows("SELECT sealed, version FROM lunas_credentials WHERE name = \(name)")
+        guard let row = rows.first else { return nil }
+        let (sealed, version) = try row.decode((String, Int64).self)
+        return SealedCredential(name: name, sealed: sealed, version: version)
+    }
+
+    @discardableResult
+    public func saveCredential(_ name: String, sealed: String, fence: KVLock?) async throws -> Int64 {
+        try KVNames.checkKey(name)
+        return try await write("""
+            INSERT INTO lunas_credentials (name, sealed, version) VALUES (\(name), \(sealed), nextval('lunas_version_seq'))
+            ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed, version = nextval('lunas_version_seq'), updated_at = now()
+            RETURNING version
+            """, fence: fence) ?? 0
+    }
+
+    public func deleteCredential(_ name: String) async throws -> Bool {
+        try await !rows("DELETE FROM lunas_credentials WHERE name = \(name) RETURNING 1").isEmpty
+    }
+
+    public func reserveSlots(_ request: SlotRequest) async throws -> [Date] {
+        try RateLedgerRules.check(request)
+        let logger = self.logger
+        return try await transaction { connection in
+            // One credential's reservations are serialised by a transaction-scoped advisory lock.
+            let key = "lunas.rate:" + request.credential
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))::text", logger: logger)
+            // The time after the lock was granted (now() would be the transaction's start).
+            let nowRows = try await connection.query(
+                "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", logger: logger).collect()
+            guard let now = try nowRows.first?.decode(Int64.self) else { return [] }
+            let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
+            let existing = try await connection.query("""
+                SELECT at FROM lunas_rate_slots WHERE credential = \(request.credential) AND at > \(lookBack) ORDER BY at
+                """, logger: logger).collect().map { try $0.decode(Int64.self) }
+            var planner = SlotPlanner(slots: existing, windows: request.windows)
+            let granted = planner.place(count: request.count, start: start, latest: latest)
+            if !granted.isEmpty {
+                try await connection.query("""
+                    INSERT INTO lunas_rate_slots (credential, at) SELECT \(request.credential), unnest(\(granted)::bigint[])
+                    """, logger: logger)
+            }
+            try await connection.query("""
+                DELETE FROM lunas_rate_slots WHERE credential = \(request.credential) AND at <= \(now - RateLedgerRules.retention)
+                """, logger: logger)
+            return granted.map { Date(milliseconds: $0) }
+        }
+    }
+
+    public func enqueue(_ job: JobRequest) async throws -> Int64? {
+        let runAt = job.runAt?.milliseconds
+        return try await rows("""
+            INSERT INTO lunas_jobs (queue, payload, run_at, unique_key, created_at)
+            VALUES (\(job.queue), \(job.payload), coalesce(\(runAt)::bigint, lunas_now_ms()), \(job.uniqueKey), lunas_now_ms())
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """).first?.decode(Int64.self)
+    }
+
+    public func claimJob(queue: String, lease: Duration, worker: String) async throws -> ClaimedJob? {
+        guard let ms = try KVNames.checkTTL(lease) else { return nil }
+        let rows = try await rows("""
+            UPDATE lunas_jobs SET state = 'running', attempts = attempts + 1,
+                lease_token = nextval('lunas_version_seq'), lease_expires_at = lunas_now_ms() + \(ms), worker = \(worker)
+            WHERE id = (
+                SELECT id FROM lunas_jobs
+                WHERE queue = \(queue) AND ((state = 'ready' AND run_at <= lunas_now_ms())
+                   OR (state = 'running' AND lease_expires_at <= lunas_now_ms()))
+                ORDER BY run_at, id
+                FOR UPDATE SKIP LOCKED LIMIT 1)
+            RETURNING id, payload, attempts, lease_token, lease_expires_at
+            """)
+        guard let row = rows.first else { return nil }
+        let (id, payload, attempts, token, expires) = try row.decode((Int64, String, Int32, Int64, Int64).self)
+        return ClaimedJob(id: id, queue: queue, payload: payload, attempts: Int(attempts), leaseToken: token,
+                          leaseExpiresAt: Date(milliseconds: expires))
+    }
+
+    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> ClaimedJob? {
+        guard let ms = try KVNames.checkTTL(lease) else { return nil }
+        let rows = try await rows("""
+            UPDATE lunas_jobs SET lease_expires_at = lunas_now_ms() + \(ms)
+            WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken) AND lease_expires_at > lunas_now_ms()
+            RETURNING lease_expires_at
+            """)
+        guard let row = rows.first else { return nil }
+        var extended = job
+        extended.leaseExpiresAt = Date(milliseconds: try row.decode(Int64.self))
+        return extended
+    }
+
+    public func completeJob(_ job: ClaimedJob, error: String?) async throws -> Bool {
+        let state = error == nil ? "done" : "failed"
+        return try await !rows("""
+            UPDATE lunas_jobs SET state = \(state), error = \(error), finished_at = lunas_now_ms(),
+                lease_token = NULL, lease_expires_at = NULL
+            WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken)
+            RETURNING 1
+            """).isEmpty
+    }
+}

@@ -1,0 +1,73 @@
+import GRDB
+
+/// The SQLite schema, as numbered migrations applied in one `IMMEDIATE` transaction, so several
+/// processes opening a new file at once apply each migration exactly once.
+enum SQLiteSchema {
+    static let migrations: [(version: Int, name: String, sql: String)] = [
+        (1, "key-value store and locks", """
+            CREATE TABLE lunas_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO lunas_counter (name, value) VALUES ('version', 0);
+            CREATE TABLE lunas_kv (
+                ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                version INTEGER NOT NULL, expires_at INTEGER,
+                PRIMARY KEY (ns, key)) WITHOUT ROWID;
+            CREATE INDEX lunas_kv_expiry ON lunas_kv (expires_at) WHERE expires_at IS NOT NULL;
+            CREATE TABLE lunas_kv_locks (
+                ns TEXT NOT NULL, name TEXT NOT NULL, token INTEGER NOT NULL,
+                owner TEXT NOT NULL, expires_at INTEGER NOT NULL,
+                PRIMARY KEY (ns, name)) WITHOUT ROWID;
+            """),
+        (2, "credential vault and rate ledger", """
+            CREATE TABLE lunas_credentials (
+                name TEXT PRIMARY KEY, sealed TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE lunas_rate_slots (
+                id INTEGER PRIMARY KEY, credential TEXT NOT NULL, at INTEGER NOT NULL);
+            CREATE INDEX lunas_rate_slots_by_time ON lunas_rate_slots (credential, at);
+            """),
+        (3, "runner: jobs, schedules, runs, run logs, webhook events", """
+            CREATE TABLE lunas_jobs (
+                id INTEGER PRIMARY KEY, queue TEXT NOT NULL, payload TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'running', 'done', 'failed')),
+                run_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                unique_key TEXT, lease_token INTEGER, lease_expires_at INTEGER, worker TEXT,
+                error TEXT, created_at INTEGER NOT NULL, finished_at INTEGER);
+            CREATE UNIQUE INDEX lunas_jobs_unique_key ON lunas_jobs (unique_key) WHERE unique_key IS NOT NULL;
+            CREATE INDEX lunas_jobs_due ON lunas_jobs (queue, state, run_at);
+            CREATE TABLE lunas_schedules (
+                name TEXT PRIMARY KEY, script TEXT NOT NULL, cron TEXT NOT NULL,
+                time_zone TEXT NOT NULL DEFAULT 'Asia/Jakarta', next_slot_at INTEGER, updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE lunas_runs (
+                id INTEGER PRIMARY KEY, job_id INTEGER REFERENCES lunas_jobs (id), script TEXT NOT NULL,
+                namespace TEXT NOT NULL, status TEXT NOT NULL, started_at INTEGER NOT NULL,
+                finished_at INTEGER, error TEXT);
+            CREATE INDEX lunas_runs_by_script ON lunas_runs (script, started_at);
+            CREATE TABLE lunas_run_logs (
+                run_id INTEGER NOT NULL REFERENCES lunas_runs (id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+                at INTEGER NOT NULL, level TEXT NOT NULL, message TEXT NOT NULL,
+                PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+            CREATE TABLE lunas_webhook_events (
+                id INTEGER PRIMARY KEY, source TEXT NOT NULL, event_id TEXT NOT NULL, event TEXT NOT NULL,
+                payload TEXT NOT NULL, received_at INTEGER NOT NULL, job_id INTEGER REFERENCES lunas_jobs (id));
+            CREATE UNIQUE INDEX lunas_webhook_events_once ON lunas_webhook_events (source, event_id);
+            """),
+    ]
+
+    static func migrate(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS lunas_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
+            """)
+        try db.inTransaction(.immediate) {
+            let applied = try Int.fetchOne(db, sql: "SELECT max(version) FROM lunas_migrations") ?? 0
+            for migration in migrations where migration.version > applied {
+                try db.execute(sql: migration.sql)
+                try db.execute(
+                    sql: "INSERT INTO lunas_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    arguments: [migration.version, migration.name, SQLiteStore.now()])
+            }
+            return .commit
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    private static let visible = "(expires_at IS NULL OR expires_at > ?)"
+
+    public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
+        try KVNames.checkKey(key)
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT value, version, expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)
+                """, arguments: [namespace, key, Self.now()]) else { return nil }
+            let expires: Int64? = row[2]
+            return KVEntry(value: row[0], version: row[1], expiresAt: expires.map { Date(milliseconds: $0) })
+        }
+    }
+
+    @discardableResult
+    public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(options.fence, db, now: now)
+            let version = try Self.nextVersion(db)
+            try db.execute(sql: """
+                INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (ns, key) DO UPDATE SET
+                    value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
+                """, arguments: [namespace, key, value, version, ttl.map { now + $0 }])
+            return version
+        }
+    }
+
+    public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(options.fence, db, now: now)
+            let version = try Self.nextVersion(db)
+            try db.execute(sql: """
+                INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (ns, key) DO UPDATE SET
+                    value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
+                WHERE lunas_kv.expires_at IS NOT NULL AND lunas_kv.expires_at <= ?
+                """, arguments: [namespace, key, value, version, ttl.map { now + $0 }, now])
+            return db.changesCount > 0 ? version : nil
+        }
+    }
+
+    public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(options.fence, db, now: now)
+            let version = try Self.nextVersion(db)
+            try db.execute(sql: """
+                UPDATE lunas_kv SET value = ?, version = ?, expires_at = ? WHERE ns = ? AND key = ? AND \(Self.visible)
+                """, arguments: [value, version, ttl.map { now + $0 }, namespace, key, now])
+            return db.changesCount > 0 ? version : nil
+        }
+    }
+
+    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+        try KVNames.checkKey(key)
+        try KVNames.checkNamespace(namespace)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(fence, db, now: now)
+            guard let row = try Row.fetchOne(db, sql: "DELETE FROM lunas_kv WHERE ns = ? AND key = ? RETURNING expires_at",
+                                             arguments: [namespace, key]) else { return false }
+            let expires: Int64? = row[0]
+            return expires.map { $0 > now } ?? true
+        }
+    }
+
+    public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
+        let ttl = try checkWrite(key, "0", namespace, options)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(options.fence, db, now: now)
+            let version = try Self.nextVersion(db)
+            if let row = try Row.fetchOne(db, sql: "SELECT value FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)",
+                                          arguments: [namespace, key, now]) {
+                let text: String = row[0]
+                guard let current = Int64(text) else { throw StoreError.notAnInteger(key: key) }
+                let (next, overflow) = current.addingReportingOverflow(delta)
+                if overflow { throw StoreError.integerOverflow(key: key) }
+                try db.execute(sql: "UPDATE lunas_kv SET value = ?, version = ? WHERE ns = ? AND key = ?",
+                               arguments: [String(next), version, namespace, key])
+                return next
+            }
+            let (next, overflow) = initial.addingReportingOverflow(delta)
+            if overflow { throw StoreError.integerOverflow(key: key) }
+            try db.execute(sql: """
+                INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (ns, key) DO UPDATE SET
+                    value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
+                """, arguments: [namespace, key, String(next), version, ttl.map { now + $0 }])
+            return next
+        }
+    }
+
+    public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        guard let expected else { return try await add(key, value: value, in: namespace, options: options) }
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(options.fence, db, now: now)
+            let version = try Self.nextVersion(db)
+            try db.execute(sql: """
+                UPDATE lunas_kv SET value = ?, version = ?, expires_at = ?
+                WHERE ns = ? AND key = ? AND version = ? AND \(Self.visible)
+                """, arguments: [value, version, ttl.map { now + $0 }, namespace, key, expected, now])
+            return db.changesCount > 0 ? version : nil
+        }
+    }
+
+    public func keys(in namespace: String, prefix: String, limit: Int, cursor: String?) async throws -> KVPage {
+        try KVNames.checkNamespace(namespace)
+        try KVNames.checkLimit(limit)
+        let after = try KVCursor.decode(cursor)
+        let keys = try await pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT key FROM lunas_kv
+                WHERE ns = ? AND key >= ? AND substr(key, 1, length(?)) = ? AND key > ? AND \(Self.visible)
+                ORDER BY key LIMIT ?
+                """, arguments: [namespace, prefix, prefix, prefix, after, Self.now(), limit + 1])
+        }
+        return KVPage(keys: Array(keys.prefix(limit)), cursor: keys.count > limit ? keys[limit - 1] : nil)
+            .withEncodedCursor()
+    }
+
+    public func timeToLive(_ key: String, in namespace: String) async throws -> KVTimeToLive {
+        try KVNames.checkKey(key)
+        return try await pool.read { db in
+            let now = Self.now()
+            guard let row = try Row.fetchOne(db, sql: "SELECT expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)",
+                                             arguments: [namespace, key, now]) else { return .absent }
+            let expires: Int64? = row[0]
+            return expires.map { .remaining(.milliseconds($0 - now)) } ?? .persistent
+        }
+    }
+
+    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
+        try KVNames.checkKey(name)
+        try KVNames.checkNamespace(namespace)
+        guard let ms = try KVNames.checkTTL(ttl) else { return nil }
+        return try await pool.write { db in
+            let now = Self.now()
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND expires_at > ?",
+                                 arguments: [namespace, name, now]) == true { return nil }
+            let token = try Self.nextVersion(db)
+            try db.execute(sql: """
+                INSERT INTO lunas_kv_locks (ns, name, token, owner, expires_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (ns, name) DO UPDATE SET token = excluded.token, owner = excluded.owner, expires_at = excluded.expires_at
+                """, arguments: [namespace, name, token, owner, now + ms])
+            return KVLock(namespace: namespace, name: name, token: token, expiresAt: Date(milliseconds: now + ms))
+        }
+    }
+
+    public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
+        guard let ms = try KVNames.checkTTL(ttl) else { return nil }
+        return try await pool.write { db in
+            let now = Self.now()
+            try db.execute(sql: "UPDATE lunas_kv_locks SET expires_at = ? WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?",
+                           arguments: [now + ms, lock.namespace, lock.name, lock.token, now])
+            guard db.changesCount > 0 else { return nil }
+            var refreshed = lock
+            refreshed.expiresAt = Date(milliseconds: now + ms)
+            return refreshed
+        }
+    }
+
+    public func releaseLock(_ lock: KVLock) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?",
+                           arguments: [lock.namespace, lock.name, lock.token, Self.now()])
+            return db.changesCount > 0
+        }
+    }
+
+    @discardableResult
+    public func purgeExpired() async throws -> Int {
+        try await pool.write { db in
+            let now = Self.now()
+            try db.execute(sql: """
+                DELETE FROM lunas_kv WHERE (ns, key) IN
+                    (SELECT ns, key FROM lunas_kv WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT 10000)
+                """, arguments: [now])
+            var count = db.changesCount
+            try db.execute(sql: "DELETE FROM lunas_kv_locks WHERE expires_at <= ?", arguments: [now])
+            count += db.changesCount
+            return count
+        }
+    }
+
+    /// Checks the arguments of a write and returns its TTL in milliseconds.
+    func checkWrite(_ key: String, _ value: String, _ namespace: String, _ options: KVWriteOptions) throws -> Int64? {
+        try KVNames.checkKey(key)
+        try KVNames.checkNamespace(namespace)
+        try KVNames.checkValue(value, limit: self.options.maxValueBytes)
+        return try KVNames.checkTTL(options.ttl)
+    }
+}
+
+extension KVPage {
+    /// The page with its cursor (the last key) made opaque.
+    func withEncodedCursor() -> KVPage { KVPage(keys: keys, cursor: cursor.map(KVCursor.encode)) }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The embedded store: one SQLite file in WAL mode, shared safely by several processes on one
+/// machine (writes are `IMMEDIATE` transactions; a busy timeout waits for the other writers).
+///
+/// Durability: `synchronous=FULL` by default, so a write that returned is on disk.
+public final class SQLiteStore: Store {
+    public let location: StoreLocation
+    let pool: DatabasePool
+    let options: StoreOptions
+    private let purger = Mutex<Task<Void, Never>?>(nil)
+
+    /// Opens (creating if needed) the file at `path` and applies pending migrations.
+    public init(path: String, options: StoreOptions = StoreOptions()) async throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(TimeInterval(options.busyTimeout.wholeMilliseconds) / 1000)
+        configuration.label = "lunas.store"
+        let synchronous = options.synchronous.rawValue
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.location = .sqlite(path: path)
+        self.options = options
+        try await pool.writeWithoutTransaction { db in try SQLiteSchema.migrate(db) }
+        startPurging()
+    }
+
+    deinit { purger.withLock { $0?.cancel() } }
+
+    public func schemaVersion() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT max(version) FROM lunas_migrations") ?? 0 }
+    }
+
+    public func checkIntegrity() async throws -> [String] {
+        try await pool.read { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let counter = try Int64.fetchOne(db, sql: "SELECT value FROM lunas_counter WHERE name = 'version'") ?? 0
+            let newest = try Int64.fetchOne(db, sql: "SELECT max(version) FROM lunas_kv") ?? 0
+            if newest > counter { problems.append("a key has version \(newest), ahead of the version counter \(counter)") }
+            return problems
+        }
+    }
+
+    public func close() async {
+        purger.withLock { $0?.cancel() }
+        try? pool.close()
+    }
+
+    private func startPurging() {
+        guard let interval = options.purgeInterval else { return }
+        let task = Task.detached(priority: .background) { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                _ = try? await self.purgeExpired()
+            }
+        }
+        purger.withLock { $0 = task }
+    }
+
+    /// Milliseconds since 1970 by this machine's clock.
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The next store-wide version: one counter row bumped inside the write transaction.
+    static func nextVersion(_ db: Database) throws -> Int64 {
+        guard let version = try Int64.fetchOne(db, sql: "UPDATE lunas_counter SET value = value + 1 WHERE name = 'version' RETURNING value") else {
+            throw StoreError.invalidArgument("the lunas_counter table is missing its version row: the database is damaged")
+        }
+        return version
+    }
+
+    /// Throws unless `fence` is still the live holder of its lock.
+    static func checkFence(_ fence: KVLock?, _ db: Database, now: Int64) throws {
+        guard let fence else { return }
+        let held = try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?
+            """, arguments: [fence.namespace, fence.name, fence.token, now]) ?? false
+        if !held { throw StoreError.staleFence(lock: fence.name, token: fence.token) }
+    }
+}
+
+extension Date {
+    init(milliseconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(milliseconds) / 1000) }
+}

@@ -1,0 +1,66 @@
+/// The arithmetic of ``RateLedger/reserveSlots(_:)``: where new slots fit among existing ones.
+/// Times are milliseconds; runs inside the ledger's transaction.
+struct SlotPlanner {
+    /// Existing slot times, sorted.
+    var slots: [Int64]
+    let windows: [(length: Int64, limit: Int)]
+
+    init(slots: [Int64], windows: [RateWindow]) {
+        self.slots = slots.sorted()
+        self.windows = windows.map { ($0.length.wholeMilliseconds, $0.limit) }
+    }
+
+    /// Places up to `count` slots at or after `start`, none after `latest`; returns them.
+    mutating func place(count: Int, start: Int64, latest: Int64) -> [Int64] {
+        var granted: [Int64] = []
+        var t = start
+        while granted.count < count {
+            guard let slot = earliest(from: t), slot <= latest else { break }
+            insert(slot)
+            granted.append(slot)
+            t = slot
+        }
+        return granted
+    }
+
+    /// The earliest time >= t where one more slot keeps every window within its limit.
+    func earliest(from start: Int64) -> Int64? {
+        if windows.contains(where: { $0.limit <= 0 }) { return nil }
+        var t = start
+        var moved = true
+        while moved {
+            moved = false
+            for window in windows {
+                // The slot goes after any equal times. Any limit+1 consecutive slots (the new
+                // one among them) must span at least the window's length.
+                let i = upperBound(t)
+                let n = window.limit
+                var candidate = slots
+                candidate.insert(t, at: i)
+                let low = max(0, i - n), high = min(i, candidate.count - 1 - n)
+                guard low <= high else { continue }
+                for j in low...high where candidate[j + n] - candidate[j] < window.length {
+                    // Too many in (x - length, x]: if the new slot ends the group it moves to
+                    // the first time the group's oldest leaves the window; otherwise past the
+                    // next existing slot.
+                    t = j + n == i ? candidate[j] + window.length : max(t, candidate[i + 1])
+                    moved = true
+                    break
+                }
+                if moved { break }
+            }
+        }
+        return t
+    }
+
+    mutating func insert(_ t: Int64) { slots.insert(t, at: upperBound(t)) }
+
+    func upperBound(_ t: Int64) -> Int {
+        var low = 0, high = slots.count
+        while low < high {
+            let mid = (low + high) / 2
+            if slots[mid] <= t { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

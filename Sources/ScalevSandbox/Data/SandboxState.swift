@@ -1,0 +1,131 @@
+/// Everything the sandbox remembers: resources, tokens, carts, webhooks. One value, guarded by one
+/// lock, snapshotted whole to the data file.
+struct SandboxState: Sendable, Codable {
+    var random: SeededGenerator
+    var nextNumber: Int = 1000
+    var credentials: SandboxCredentials
+    var business: JSONValue
+    /// Restricted keys: key -> scopes. (`sk_` keys have every scope.)
+    var restrictedKeys: [String: [String]] = [:]
+    var secretKeys: Set<String> = []
+    /// Storefront publishable keys: key -> store unique id.
+    var storefrontKeys: [String: String] = [:]
+
+    var stores = ResourceTable()
+    var products = ResourceTable()
+    var variants = ResourceTable()
+    var bundles = ResourceTable()
+    var bundlePriceOptions = ResourceTable()
+    var customers = ResourceTable()
+    var locations = ResourceTable()
+    var warehouses = ResourceTable()
+    var courierServices = ResourceTable()
+    var orders = ResourceTable()
+    /// Secret slug -> order id.
+    var ordersBySlug: [String: String] = [:]
+    /// Tables of the catalog-driven generic layer, by concrete collection path.
+    var generic: [String: ResourceTable] = [:]
+
+    var guestCarts: [String: JSONValue] = [:]
+    var customerCarts: [String: JSONValue] = [:]
+    var accounts: [String: CustomerAccount] = [:]
+    var pendingOTPs: [String: String] = [:]
+    var refreshTokens: [String: RefreshTokenRecord] = [:]
+    var revokedFamilies: Set<String> = []
+    var blacklistedAccess: Set<String> = []
+    var addresses = ResourceTable()
+    var subscriptions = ResourceTable()
+    var courseSections = ResourceTable()
+    var courseContents = ResourceTable()
+    /// `customerID:contentUUID` -> progress 0...100.
+    var courseProgress: [String: Int] = [:]
+    var checkoutIntents = ResourceTable()
+
+    var oauthClients: [String: OAuthClient] = [:]
+    var oauthCodes: [String: OAuthCode] = [:]
+    var oauthAccessTokens: [String: OAuthToken] = [:]
+    var oauthRefreshTokens: [String: OAuthToken] = [:]
+    var oauthRevokedFamilies: Set<String> = []
+
+    var webhookEndpoints: [WebhookEndpoint] = []
+    /// Webhook events raised while handling the current request; drained after it.
+    var outbox: [WebhookEvent] = []
+    /// The sandbox's base URL, for `public_order_url` and friends (set at each start).
+    var publicBase = "http://127.0.0.1"
+
+    private enum CodingKeys: String, CodingKey {
+        case random, nextNumber, credentials, business, restrictedKeys, secretKeys, storefrontKeys, stores, products,
+            variants, bundles, bundlePriceOptions, customers, locations, warehouses, courierServices, orders,
+            ordersBySlug, generic, guestCarts, customerCarts, accounts, pendingOTPs, refreshTokens, revokedFamilies,
+            blacklistedAccess, addresses, subscriptions, courseSections, courseContents, courseProgress,
+            checkoutIntents, oauthClients, oauthCodes, oauthAccessTokens, oauthRefreshTokens, oauthRevokedFamilies,
+            webhookEndpoints
+    }
+
+    /// A fresh numeric id.
+    mutating func number() -> Int {
+        nextNumber += 1
+        return nextNumber
+    }
+
+    mutating func emit(_ event: String, _ data: JSONValue) {
+        outbox.append(WebhookEvent(event: event, data: data))
+    }
+}
+
+/// A storefront customer's login.
+struct CustomerAccount: Sendable, Codable {
+    var customerID: Int
+    var storeUniqueID: String
+    var email: String
+    var password: String
+}
+
+/// A customer refresh token: single use; reusing a rotated one revokes its family.
+struct RefreshTokenRecord: Sendable, Codable {
+    var family: String
+    var customerID: Int
+    var storeUniqueID: String
+    var expiresAt: Double
+    var used: Bool
+}
+
+/// A registered OAuth application.
+struct OAuthClient: Sendable, Codable {
+    var clientID: String
+    var clientSecret: String?
+    var name: String
+    var redirectURIs: [String]
+    var availableScopes: [String]
+}
+
+/// An authorization code: 10 minutes, single use, bound to its PKCE challenge.
+struct OAuthCode: Sendable, Codable {
+    var clientID: String
+    var redirectURI: String
+    var codeChallenge: String
+    var scopes: [String]
+    var expiresAt: Double
+}
+
+/// An OAuth access or refresh token with its grant.
+struct OAuthToken: Sendable, Codable {
+    var clientID: String
+    var scopes: [String]
+    var family: String
+    var expiresAt: Double
+    var used: Bool = false
+}
+
+/// A registered webhook receiver.
+struct WebhookEndpoint: Sendable, Codable, Hashable {
+    var id: Int
+    var url: String
+    var secret: String
+}
+
+/// An event waiting for delivery.
+struct WebhookEvent: Sendable {
+    var event: String
+    var data: JSONValue
+}

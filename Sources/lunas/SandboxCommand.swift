@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import ScalevSandbox
+
+/// `lunas sandbox`: a local stand-in of the Scalev API.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Serve a local, stateful stand-in of the Scalev API.",
+        discussion: """
+            Prints the base URL and credentials, then serves until Ctrl-C. The admin API lives under
+            /_sandbox/ (clock, faults, webhooks, reset, stats); see docs/sandbox.md.
+
+            Examples:
+              lunas sandbox                                 port 8787, seed 1, Scalev's limits
+              lunas sandbox --port 0 --json                 a free port; first line is JSON
+              lunas sandbox --data sandbox.json             keep state across restarts
+              lunas sandbox --rate-limit 20/2s,200/20s      tighter business-key windows
+              lunas sandbox --rate-limit off                no rate limiting
+            """)
+
+    @Option(help: "Port to listen on (0 picks a free port).")
+    var port: Int = 8787
+
+    @Option(help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Seed of the generated data and credentials.")
+    var seed: UInt64 = 1
+
+    @Option(help: "A JSON snapshot file: loaded if present, written on change and at exit.")
+    var data: String?
+
+    @Option(name: .customLong("rate-limit"), help: "Business-credential windows such as 20/2s,200/20s, or 'off'.")
+    var rateLimit: String?
+
+    @Option(name: .customLong("webhook"), help: "A webhook URL to deliver events to; repeatable.")
+    var webhooks: [String] = []
+
+    @Option(name: .customLong("trust-client-header"), help: "A header naming the client address (for tests).")
+    var trustClientHeader: String?
+
+    @Flag(help: "Print the connection details as one JSON object on the first line.")
+    var json = false
+
+    @Flag(help: "Log each request to standard error.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let rateLimit, rateLimit != "off", RateWindow.parseList(rateLimit) == nil {
+            throw ValidationError("--rate-limit must look like 20/2s,200/20s (units ms, s, m, h) or be 'off'")
+        }
+    }
+
+    func run() async throws {
+        var configuration = SandboxConfiguration(host: host, port: port, seed: seed, dataFile: data, webhookURLs: webhooks, logRequests: verbose)
+        configuration.trustedClientAddressHeader = trustClientHeader
+        if let rateLimit {
+            if rateLimit == "off" {
+                configuration.rateLimitingEnabled = false
+            } else if let windows = RateWindow.parseList(rateLimit) {
+                configuration.businessRateLimits = windows
+            }
+        }
+        let sandbox = try await ScalevSandbox.start(configuration)
+        let credentials = sandbox.credentials
+        if json {
+            let object: [String: String] = [
+                "base_url": sandbox.baseURL, "business_key": credentials.businessKey, "restricted_key": credentials.restrictedKey,
+                "storefront_key": credentials.storefrontKey, "store_unique_id": credentials.storeUniqueID,
+                "customer_email": credentials.customerEmail, "customer_password": credentials.customerPassword,
+                "webhook_secret": credentials.webhookSecret,
+            ]
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let line = String(decoding: try encoder.encode(object), as: UTF8.self)
+            print(line)
+        } else {
+            print("""
+                Scalev sandbox listening on \(sandbox.baseURL)
+                  business key (sk_, all scopes)   \(credentials.businessKey)
+                  restricted key (rk_, read only)  \(credentials.restrictedKey)
+                  storefront key (sfpk_)           \(credentials.storefrontKey)
+                  store                            \(credentials.storeUniqueID)
+                  customer login                   \(credentials.customerEmail) / \(credentials.customerPassword)
+                  webhook signing secret           \(credentials.webhookSecret)
+                  OAuth client                     \(credentials.oauthClientID) / \(credentials.oauthClientSecret)
+                  admin API                        \(sandbox.baseURL)/_sandbox/
+                Press Ctrl-C to stop.
+                """)
+        }
+        fflush(nil)
+        let signals = SignalWaiter()
+        await signals.wait()
+        await sandbox.stop()
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+private struct SignalWaiter {
+    func wait() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let queue = DispatchQueue(label: "lunas.sandbox.signals")
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = ResumeOnce(continuation)
+            for source in sources {
+                source.setEventHandler { once.resume() }
+                source.resume()
+            }
+        }
+        withExtendedLifetime(sources) {}
+    }
+}
+
+/// Resumes a continuation at most once, whichever signal comes first.
+private final class ResumeOnce: @unchecked Sendable {
+    private var continuation: CheckedContinuation<Void, Never>?
+    private let lock = NSLock()
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+    func resume() {
+        lock.lock()
+        let pending = continuation
+        continuation = nil
+        lock.unlock()
+        pending?.resume()
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import LuaKit
-@Test func p() { #expect(probe() == 0) }

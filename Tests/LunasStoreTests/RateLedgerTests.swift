@@ -1,0 +1,48 @@
+import Foundation
+import LunasStore
+import Testing
+
+/// The ledger's atomic primitive: slots reserved by many connections never overfill a window.
+@Suite struct RateLedgerTests {
+    @Test(arguments: Backend.available)
+    func reservationsFillAWindowThenMoveToWhenItHasRoom(_ backend: Backend) async throws {
+        try await withStore(backend) { f in
+            let windows = [RateWindow(length: .seconds(10), limit: 3)]
+            let first = try await f.store.reserveSlots(SlotRequest(credential: f.namespace, count: 5, windows: windows))
+            #expect(first.count == 5)
+            let t0 = first[0]
+            #expect(first[2].timeIntervalSince(t0) < 1)                 // three fit at once
+            #expect(first[3].timeIntervalSince(t0) >= 10)               // the 4th waits for the 1st to leave
+            let none = try await f.store.reserveSlots(SlotRequest(credential: f.namespace, count: 1, windows: windows, horizon: .seconds(1)))
+            #expect(none.isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentReservationsKeepEveryWindowWithinItsLimit(_ backend: Backend) async throws {
+        try await withStore(backend) { f in
+            let windows = [RateWindow(length: .seconds(10), limit: 100), RateWindow(length: .seconds(3600), limit: 10_000)]
+            var stores: [any Store] = []
+            for _ in 0..<4 { stores.append(try await f.reopen()) }
+            let all = try await withThrowingTaskGroup(of: [Date].self) { group in
+                for store in stores {
+                    group.addTask {
+                        var mine: [Date] = []
+                        for _ in 0..<15 {
+                            mine += try await store.reserveSlots(SlotRequest(credential: f.namespace, count: 5, windows: windows))
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [Date]()) { $0 += $1 }
+            }
+            #expect(all.count == 300)
+            let ms = all.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }.sorted()
+            for i in ms.indices.dropFirst(100) {
+                #expect(ms[i] - ms[i - 100] >= 10_000, "101 slots within 10 s at \(i)")
+                if ms[i] - ms[i - 100] < 10_000 { break }
+            }
+            for store in stores { await store.close() }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+/// Runs the built `lunas` binary and collects what it printed.
+struct LunasProcess {
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var binary: URL {
+        let buildFolder = packageRoot.appendingPathComponent(".build/debug/lunas")
+        return buildFolder
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `lunas arguments...` in the package root; `interruptWhen` sends SIGINT once stdout
+    /// contains the given text.
+    static func run(_ arguments: [String], interruptWhen marker: String? = nil) async throws -> Outcome {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let finished = AsyncStream<Int32> { continuation in
+            process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+        }
+        try process.run()
+        var collected = Data()
+        if let marker {
+            while true {
+                let chunk = out.fileHandleForReading.availableData // blocks until data or end of file
+                if chunk.isEmpty { break }
+                collected.append(chunk)
+                if String(decoding: collected, as: UTF8.self).contains(marker) { break }
+            }
+            process.interrupt()
+        }
+        let stdout = collected + out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        var status: Int32 = -1
+        for await s in finished { status = s }
+        return Outcome(status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Writes a script to a temporary file and returns its path.
+    static func script(_ source: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-cli-\(UUID().uuidString).lua")
+        try source.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}
+
+@Suite("lunas run and lunas check")
+struct CLITests {
+    @Test("a script runs: print to stdout, arguments in arg and ..., exit 0")
+    func success() async throws {
+        let file = try LunasProcess.script("print('args', arg[1], arg[2], select('#', ...), arg[0] ~= nil)")
+        let outcome = try await LunasProcess.run(["run", file, "--", "a", "b c"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout == "args\ta\tb c\t2\ttrue\n")
+    }
+
+    @Test("the demo script runs end to end")
+    func demo() async throws {
+        let outcome = try await LunasProcess.run(["run", "scripts/order_report.lua"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("Orders: 60"))
+        #expect(outcome.stderr.contains("would tag vip"))
+    }
+
+    @Test("a script error exits 1 with FILE:LINE: message and a traceback")
+    func scriptError() async throws {
+        let file = try LunasProcess.script("local x = 1\nlocal function f() error('boom') end\nf()")
+        let outcome = try await LunasProcess.run(["run", file])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("\(file):2: boom"))
+        #expect(outcome.stderr.contains("stack traceback"))
+    }
+
+    @Test("a usage error exits 2 with what to fix")
+    func usageError() async throws {
+        let missing = try await LunasProcess.run(["run", "/nonexistent/script.lua"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read /nonexistent/script.lua"))
+        let file = try LunasProcess.script("print(1)")
+        let badTimeout = try await LunasProcess.run(["run", file, "--timeout", "0"])
+        #expect(badTimeout.status == 2)
+        #expect(badTimeout.stderr.contains("--timeout must be a positive number"))
+    }
+
+    @Test("limits exit 3 and name the limit")
+    func limits() async throws {
+        let loop = try LunasProcess.script("while true do end")
+        let deadline = try await LunasProcess.run(["run", loop, "--timeout", "0.2"])
+        #expect(deadline.status == 3)
+        #expect(deadline.stderr.contains("deadline of 200 ms exceeded"))
+        let hog = try LunasProcess.script("local t = {} while true do t[#t + 1] = ('x'):rep(100) .. #t end")
+        let memory = try await LunasProcess.run(["run", hog, "--memory", "16"])
+        #expect(memory.status == 3)
+        #expect(memory.stderr.contains("memory limit of 16 MiB exceeded"))
+    }
+
+    @Test("Ctrl-C stops the run cleanly with 130")
+    func interrupt() async throws {
+        let file = try LunasProcess.script("print('started') while true do end")
+        let outcome = try await LunasProcess.run(["run", file], interruptWhen: "started")
+        #expect(outcome.status == 130)
+        #expect(outcome.stderr.contains("interrupted"))
+    }
+
+    @Test("check reports every syntax error as FILE:LINE and exits 1")
+    func checkSyntax() async throws {
+        let good = try LunasProcess.script("local x = 1 print(x)")
+        let bad = try LunasProcess.script("local x = 1\nlocal y = = 2\n")
+        let outcome = try await LunasProcess.run(["check", good, bad])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == "\(bad):2: unexpected symbol near '='\n")
+    }
+
+    @Test("check warns on undefined globals, with a suggestion, and exits 0")
+    func checkGlobals() async throws {
+        let file = try LunasProcess.script("counter = 0\nlocal function f()\n  prnt(counter)\n  return json.encode({})\nend\n")
+        let outcome = try await LunasProcess.run(["check", file])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr == "\(file):3: warning: undefined global 'prnt' (did you mean 'print'?)\n")
+    }
+
+    @Test("--version and help")
+    func versionAndHelp() async throws {
+        let version = try await LunasProcess.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.contains("Lua 5.4"))
+        let help = try await LunasProcess.run(["help"])
+        #expect(help.stdout.contains("lunas run scripts/order_report.lua"))
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import LuaKit
+import LunasRuntime
+import LunasStore
+import Testing
+
+/// The stores the `kv` tests run against: SQLite always, PostgreSQL with LUNAS_TEST_POSTGRES_URL.
+enum KVBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var available: [KVBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    static var postgresURL: String? {
+        let url = ProcessInfo.processInfo.environment["LUNAS_TEST_POSTGRES_URL"]
+        return url?.isEmpty == false ? url : nil
+    }
+
+    /// A fresh store location: a new SQLite file, or the test PostgreSQL database (tests there
+    /// use namespaces of their own).
+    func location(in folder: URL) throws -> StoreLocation {
+        switch self {
+        case .sqlite: .sqlite(path: folder.appendingPathComponent("lunas.db").path)
+        case .postgres: .postgres(url: try #require(Self.postgresURL))
+        }
+    }
+}
+
+/// A temporary folder with a scripts/ folder, deleted by `remove()`.
+struct KVWorkspace {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-kv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("scripts"), withIntermediateDirectories: true)
+    }
+
+    /// Writes scripts/NAME.lua and returns its path.
+    func script(_ name: String, _ source: String) throws -> String {
+        let url = folder.appendingPathComponent("scripts/\(name).lua")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try source.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// Runs a script in-process with `kv` on `store`.
+    func run(_ file: String, store: LazyStore, namespace: String? = nil, shared: [String] = []) async throws -> [LuaValue] {
+        var options = ScriptOptions()
+        options.store = store
+        options.namespace = namespace
+        options.sharedNamespaces = shared
+        options.scriptsFolder = folder.appendingPathComponent("scripts").path
+        return try await ScriptRun(file: file, options: options).run()
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// Runs the built `lunas` binary (`swift build` puts it in .build/debug).
+enum LunasBinary {
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var url: URL { packageRoot.appendingPathComponent(".build/debug/lunas") }
+
+    static func process(_ arguments: [String], in folder: URL) -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: StoreLocation.environmentVariable)
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        return (process, out, err)
+    }
+
+    /// Runs to the end; returns the exit status, stdout and stderr.
+    static func run(_ arguments: [String], in folder: URL) async throws -> (status: Int32, out: String, err: String) {
+        let (process, out, err) = process(arguments, in: folder)
+        let finished = AsyncStream<Int32> { continuation in
+            process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+        }
+        try process.run()
+        async let stdout = out.fileHandleForReading.readToEnd() ?? Data()
+        async let stderr = err.fileHandleForReading.readToEnd() ?? Data()
+        let (o, e) = try await (stdout, stderr)
+        var status: Int32 = -1
+        for await s in finished { status = s }
+        return (status, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
