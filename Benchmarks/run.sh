@@ -11,8 +11,9 @@
 # median over the pairs, and the ratio the median of the per-pair ratios. Prints a table and
 # writes it as JSON to .build/bench/results.json.
 #
-# Knobs (environment): BENCH_PAIRS (11), BENCH_HOSTCALL_N (10000000), BENCH_FRESHRUN_N (5000),
-# BENCH_PARKED_N (10000), BENCH_PARKED_REPS (3), BENCH_SKIP_BUILD=1 to use the existing build.
+# Knobs (environment): BENCH_PAIRS (15), BENCH_COMMERCE_PAIRS (21: its target is the tightest),
+# BENCH_HOSTCALL_N (10000000), BENCH_FRESHRUN_N (5000), BENCH_PARKED_N (10000),
+# BENCH_PARKED_REPS (3), BENCH_SKIP_BUILD=1 to use the existing build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,14 +42,15 @@ exec python3 - <<'PY'
 import json, os, platform, resource, statistics, subprocess, sys, time
 
 LUNAS, SWIFT, C, OUT = (os.environ[k] for k in ("BENCH_LUNAS", "BENCH_SWIFT", "BENCH_C", "BENCH_OUT"))
-PAIRS = int(os.environ.get("BENCH_PAIRS", "11"))
+PAIRS = int(os.environ.get("BENCH_PAIRS", "15"))
+COMMERCE_PAIRS = int(os.environ.get("BENCH_COMMERCE_PAIRS", "21"))
 HOSTCALL_N = int(os.environ.get("BENCH_HOSTCALL_N", "10000000"))
 FRESHRUN_N = int(os.environ.get("BENCH_FRESHRUN_N", "5000"))
 PARKED_N = int(os.environ.get("BENCH_PARKED_N", "10000"))
 PARKED_REPS = int(os.environ.get("BENCH_PARKED_REPS", "3"))
 COMMERCE = "Benchmarks/lua/commerce.lua"
-if PAIRS < 10:
-    sys.exit("bench: BENCH_PAIRS must be at least 10")
+if min(PAIRS, COMMERCE_PAIRS) < 10:
+    sys.exit("bench: BENCH_PAIRS and BENCH_COMMERCE_PAIRS must be at least 10")
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
@@ -73,20 +75,21 @@ def fields(stdout, name):
             return {k: float(v) for k, v in (p.split("=", 1) for p in parts[1:])}
     sys.exit(f"bench: no '{name}' line in:\n{stdout}")
 
-def pairs(label, side_a, side_b):
-    """PAIRS interleaved pairs, the order alternating (AB, BA, ...). Each side returns a dict
+def pairs(label, side_a, side_b, count=PAIRS):
+    """count interleaved pairs, the order alternating (AB, BA, ...). Each side returns a dict
     with 'wall' and 'cpu'. Returns [(a, b), ...]."""
     result = []
-    for i in range(PAIRS):
+    for i in range(count):
         if i % 2 == 0:
             a = side_a(); b = side_b()
         else:
             b = side_b(); a = side_a()
         result.append((a, b))
-        log(f"   {label} pair {i + 1:2}/{PAIRS}: wall {a['wall']:.4g} vs {b['wall']:.4g}   cpu {a['cpu']:.4g} vs {b['cpu']:.4g}")
+        log(f"   {label} pair {i + 1:2}/{count}: wall {a['wall']:.4g} vs {b['wall']:.4g}   cpu {a['cpu']:.4g} vs {b['cpu']:.4g}")
     return result
 
 results = []
+load_start = os.getloadavg()
 
 def record(key, name, unit, samples, target):
     row = {"key": key, "name": name, "unit": unit, "target": target, "target_kind": "ratio"}
@@ -123,7 +126,8 @@ if reference["lua"] != reference["lunas"]:
              f"--- lua5.4\n{reference['lua']}--- lunas\n{reference['lunas']}")
 checksum_line = reference["lua"].strip().splitlines()[-1]
 log(f"   outputs identical ({len(reference['lua'].splitlines())} lines, {checksum_line})")
-record("commerce", "(a) commerce.lua: lunas run vs lua5.4", "s", pairs("commerce", lunas_side, lua_side), 1.05)
+record("commerce", "(a) commerce.lua: lunas run vs lua5.4", "s",
+       pairs("commerce", lunas_side, lua_side, COMMERCE_PAIRS), 1.05)
 results[-1]["output_identical"] = True
 results[-1]["output"] = reference["lua"]
 
@@ -191,7 +195,8 @@ for r in results:
                      "PASS" if r["pass"] else "MISS", "", "", "", ""))
 widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
 print()
-print(f"Lunas benchmarks: medians of {PAIRS} interleaved pairs; ratio = median of the per-pair ratios.")
+print(f"Lunas benchmarks: medians of {COMMERCE_PAIRS} (a) and {PAIRS} (b, c) interleaved pairs; "
+      "ratio = median of the per-pair ratios.")
 print("figure/baseline: elapsed (a) or best-slice wall time (b, c); cpu: the same in CPU time (all threads).")
 for j, row in enumerate(rows):
     print("  ".join(cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
@@ -202,10 +207,13 @@ print(f"(d) Lua heap {p['lua_kib_per_run']:.2f} KiB/run (sum of state.memoryUsed
       f"{p['host_kib_per_run']:.2f} KiB/run; malloc in use {p['malloc_kib_per_run']:.2f} KiB/run; "
       f"{PARKED_N} runs, median of {PARKED_REPS} processes")
 print(f"(a) lunas and lua5.4 printed identical output ({checksum_line})")
+print("load average at start {:.2f}, at end {:.2f} (2 cores; other work on the machine inflates the noise)".format(
+      load_start[0], os.getloadavg()[0]))
 
 doc = {
     "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    "host": platform.node(), "cpus": os.cpu_count(), "pairs": PAIRS, "load_average": os.getloadavg(),
+    "host": platform.node(), "cpus": os.cpu_count(), "pairs": PAIRS, "commerce_pairs": COMMERCE_PAIRS,
+    "load_average_start": load_start, "load_average_end": os.getloadavg(),
     "params": {"hostcall_n": HOSTCALL_N, "freshrun_n": FRESHRUN_N, "parked_n": PARKED_N, "parked_reps": PARKED_REPS},
     "results": results,
 }

@@ -53,8 +53,9 @@ static int resume_step(lua_State *L, lua_State *co, int nargs) {
         lua_xmove(co, L, nres);
         return nres + 1;
     }
+    lua_xmove(co, L, 1); /* the error value (already on L when co is L itself) */
     lua_pushboolean(L, 0);
-    lua_xmove(co, L, 1); /* the error value */
+    lua_insert(L, -2);
     return 2;
 }
 

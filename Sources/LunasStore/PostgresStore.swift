@@ -8,6 +8,7 @@ import Synchronization
 /// Time (expiry, lock leases) is the database server's clock, so machines with skewed clocks
 /// agree. A write that returned is committed.
 public final class PostgresStore: Store {
+    /// Where this store lives.
     public let location: StoreLocation
     let client: PostgresClient
     let options: StoreOptions

@@ -7,6 +7,7 @@ import Synchronization
 ///
 /// Durability: `synchronous=FULL` by default, so a write that returned is on disk.
 public final class SQLiteStore: Store {
+    /// Where this store lives.
     public let location: StoreLocation
     let pool: DatabasePool
     let options: StoreOptions

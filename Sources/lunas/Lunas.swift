@@ -1,7 +1,26 @@
+import Foundation
 import ArgumentParser
 
 @main
 struct Lunas: AsyncParsableCommand {
+    /// Parses and runs, mapping ArgumentParser's usage errors (64) to the documented exit code 2.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "lunas",
         abstract: "Run commerce automation scripts (Lua 5.4) against the Scalev API.",

@@ -4,7 +4,7 @@ import Testing
 
 /// Contention between several connections to one database (each its own pool, as separate
 /// processes would have). The process-level versions are in LunasTests.
-@Suite struct ContentionTests {
+@Suite(.timeLimit(.minutes(2))) struct ContentionTests {
     static let writers = 8
 
     @Test(arguments: Backend.available)

@@ -3,7 +3,7 @@ import LunasStore
 import Testing
 
 /// The vault: sealed at rest, and a rotating token refreshed by one process at a time.
-@Suite struct CredentialVaultTests {
+@Suite(.timeLimit(.minutes(2))) struct CredentialVaultTests {
     @Test(arguments: Backend.available)
     func secretsAreSealedAtRestAndOpenOnlyWithTheKey(_ backend: Backend) async throws {
         try await withStore(backend) { f in

@@ -3,23 +3,28 @@ import LunasStore
 import Testing
 
 /// Expiry: an expired key is invisible at once and purged later. These tests wait for time
-/// itself to pass (a few hundred milliseconds), the one thing that cannot be awaited otherwise.
-@Suite struct ExpiryTests {
+/// itself to pass (under two seconds), the one thing that cannot be awaited otherwise.
+@Suite(.timeLimit(.minutes(2))) struct ExpiryTests {
     @Test(arguments: Backend.available)
     func expiredKeysAreInvisibleAtOnceAndPurgedLater(_ backend: Backend) async throws {
         try await withStore(backend) { f in
-            let short = KVWriteOptions(ttl: .milliseconds(300))
+            let short = KVWriteOptions(ttl: .milliseconds(1500))
+            let start = ContinuousClock.now
             try await f.store.set("gone", to: "1", in: f.namespace, options: short)
             try await f.store.set("kept", to: "1", in: f.namespace)
-            guard case .remaining(let left) = try await f.store.timeToLive("gone", in: f.namespace) else {
-                Issue.record("a key with a TTL must report its remaining time")
-                return
+            let ttl = try await f.store.timeToLive("gone", in: f.namespace)
+            let entry = try await f.store.get("gone", in: f.namespace)
+            if ContinuousClock.now - start < .milliseconds(1400) {   // a loaded machine may take longer
+                guard case .remaining(let left) = ttl else {
+                    Issue.record("a key with a TTL must report its remaining time, not \(ttl)")
+                    return
+                }
+                #expect(left > .zero && left <= .milliseconds(1500))
+                #expect(entry?.expiresAt != nil)
             }
-            #expect(left > .zero && left <= .milliseconds(300))
             #expect(try await f.store.timeToLive("kept", in: f.namespace) == .persistent)
-            #expect(try await f.store.get("gone", in: f.namespace)?.expiresAt != nil)
 
-            try await Task.sleep(for: .milliseconds(450))
+            try await Task.sleep(for: .milliseconds(1700))
             #expect(try await f.store.get("gone", in: f.namespace) == nil)
             #expect(try await f.store.timeToLive("gone", in: f.namespace) == .absent)
             #expect(try await f.store.keys(in: f.namespace, prefix: "", limit: 10, cursor: nil).keys == ["kept"])
@@ -27,13 +32,13 @@ import Testing
             // An expired key counts as absent for add, and incr starts over.
             try await f.store.set("n", to: "41", in: f.namespace, options: short)
             try await f.store.set("a", to: "1", in: f.namespace, options: short)
-            try await Task.sleep(for: .milliseconds(450))
+            try await Task.sleep(for: .milliseconds(1700))
             #expect(try await f.store.add("a", value: "2", in: f.namespace, options: .init()) != nil)
             #expect(try await f.store.increment("n", by: 1, initial: 0, in: f.namespace, options: .init()) == 1)
             #expect(try await f.store.replace("missing", with: "1", in: f.namespace, options: .init()) == nil)
 
             try await f.store.set("purge-me", to: "1", in: f.namespace, options: short)
-            try await Task.sleep(for: .milliseconds(450))
+            try await Task.sleep(for: .milliseconds(1700))
             #expect(try await f.store.purgeExpired() >= 1)
         }
     }

@@ -3,7 +3,7 @@ import LunasStore
 import Testing
 
 /// Jobs: unique keys, leases, and no job held by two live workers.
-@Suite struct JobQueueTests {
+@Suite(.timeLimit(.minutes(2))) struct JobQueueTests {
     @Test(arguments: Backend.available)
     func aUniqueKeyEnqueuesOnce(_ backend: Backend) async throws {
         try await withStore(backend) { (f: StoreFixture) async throws in
@@ -37,9 +37,9 @@ import Testing
             for store in stores { await store.close() }
 
             _ = try await f.store.enqueue(JobRequest(queue: f.namespace, payload: "{}"))
-            let dead = try #require(try await f.store.claimJob(queue: f.namespace, lease: .milliseconds(200), worker: "dead"))
+            let dead = try #require(try await f.store.claimJob(queue: f.namespace, lease: .milliseconds(1500), worker: "dead"))
             #expect(try await f.store.claimJob(queue: f.namespace, lease: .seconds(30), worker: "other") == nil)
-            try await Task.sleep(for: .milliseconds(350))
+            try await Task.sleep(for: .milliseconds(1700))
             let retry = try #require(try await f.store.claimJob(queue: f.namespace, lease: .seconds(30), worker: "other"))
             #expect(retry.id == dead.id && retry.attempts == 2 && retry.leaseToken > dead.leaseToken)
             #expect(try await f.store.completeJob(dead, error: nil) == false)

@@ -3,7 +3,7 @@ import LunasStore
 import Testing
 
 /// The key-value semantics, identical on every backend.
-@Suite struct KeyValueStoreTests {
+@Suite(.timeLimit(.minutes(2))) struct KeyValueStoreTests {
     @Test(arguments: Backend.available)
     func setThenGetReturnsTheValueAndItsVersion(_ backend: Backend) async throws {
         try await withStore(backend) { f in

@@ -3,7 +3,7 @@ import LunasStore
 import Testing
 
 /// Locks with fencing tokens, held in the database so they span processes and machines.
-@Suite struct LockTests {
+@Suite(.timeLimit(.minutes(2))) struct LockTests {
     @Test(arguments: Backend.available)
     func aHeldLockIsRefusedAndReleasingLetsTheNextHolderInWithALargerToken(_ backend: Backend) async throws {
         try await withStore(backend) { f in
@@ -20,9 +20,9 @@ import Testing
     @Test(arguments: Backend.available)
     func aStaleFencingTokenIsRefused(_ backend: Backend) async throws {
         try await withStore(backend) { f in
-            let old = try #require(try await f.store.acquireLock("job", in: f.namespace, ttl: .milliseconds(200), owner: "a"))
+            let old = try #require(try await f.store.acquireLock("job", in: f.namespace, ttl: .seconds(4), owner: "a"))
             try await f.store.set("out", to: "1", in: f.namespace, options: KVWriteOptions(fence: old))
-            try await Task.sleep(for: .milliseconds(350))   // the lease lapses
+            try await Task.sleep(until: .now + .milliseconds(4200))   // the lease lapses
             let new = try #require(try await f.store.acquireLock("job", in: f.namespace, ttl: .seconds(30), owner: "b"))
             #expect(new.token > old.token)
             await #expect(throws: StoreError.staleFence(lock: "job", token: old.token)) {

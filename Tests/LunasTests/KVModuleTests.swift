@@ -5,7 +5,7 @@ import LunasStore
 import Testing
 
 /// The Lua `kv` module, run in-process over a real store.
-@Suite struct KVModuleTests {
+@Suite(.timeLimit(.minutes(2))) struct KVModuleTests {
     @Test(arguments: KVBackend.available)
     func valuesComeBackAsTheyWentIn(_ backend: KVBackend) async throws {
         let w = try KVWorkspace()
@@ -21,7 +21,7 @@ import Testing
             local arr, v = kv.get("arr")
             local obj = kv.get("obj")
             local i = kv.get("int")
-            return json.encode(arr), json.encode(kv.get("empty")), math.type(i), i, kv.get("float"),
+            return json.encode(arr), json.encode((kv.get("empty"))), math.type(i), i, (kv.get("float")),
                    obj.b == json.null, kv.get("null") == json.null, kv.get("missing") == nil, math.type(v)
             """)
         let results = try await w.run(file, store: store, namespace: "values-\(UUID().uuidString)")
@@ -48,7 +48,7 @@ import Testing
             add(kv.incr("n"))               -- 1
             add(kv.incr("n", 10))           -- 11
             add(kv.incr("m", 1, {init = 100, ttl = 60}))  -- 101
-            add(kv.ttl("m") > 59)           -- true
+            add(kv.ttl("m") > 30)           -- true
             add(kv.ttl("k"))                -- -1
             add(kv.ttl("nope") == nil)      -- true
             add(kv.delete("k"))             -- true
@@ -74,11 +74,11 @@ import Testing
         let file = try w.script("errors", """
             local big = string.rep("x", 300000)
             local ok1, e1 = pcall(kv.set, "k", big)
-            local ok2, e2 = pcall(function() return kv.set("k", function() end) end)
+            local ok2, e2 = pcall(function() kv.set("k", function() end) end)
             kv.set("s", "text")
-            local ok3, e3 = pcall(function() return kv.incr("s") end)
-            local ok4, e4 = pcall(function() return kv.set("k", 1, {tll = 5}) end)
-            local ok5, e5 = pcall(function() return kv.shared("team") end)
+            local ok3, e3 = pcall(function() kv.incr("s") end)
+            local ok4, e4 = pcall(function() kv.set("k", 1, {tll = 5}) end)
+            local ok5, e5 = pcall(function() kv.shared("team") end)
             return e1, e2, e3, e4, e5
             """)
         let results = try await w.run(file, store: store, namespace: "errors-\(UUID().uuidString)")
@@ -101,10 +101,10 @@ import Testing
         let writer = try w.script("billing/writer-\(suffix)", """
             kv.set("secret", "mine")
             kv.shared("\(team)").set("note", "for everyone")
-            return kv.get("secret")
+            return (kv.get("secret"))
             """)
         let reader = try w.script("reader-\(suffix)", """
-            return kv.get("secret") == nil, kv.shared("\(team)").get("note")
+            return kv.get("secret") == nil, (kv.shared("\(team)").get("note"))
             """)
         #expect(try await w.run(writer, store: store, shared: [team]) == ["mine"])
         #expect(try await w.run(reader, store: store, shared: [team]) == [true, "for everyone"])
@@ -124,9 +124,9 @@ import Testing
             kv.set("out", 1, {fence = l})
             local refreshed = l:refresh({ttl = 60})
             local released = l:release()
-            local ok, err = pcall(function() return kv.set("out", 2, {fence = l}) end)
+            local ok, err = pcall(function() kv.set("out", 2, {fence = l}) end)
             local l2 = kv.lock("job")
-            return math.type(l.token), again == nil, refreshed, released, ok, err, l2.token > l.token, kv.get("out")
+            return math.type(l.token), again == nil, refreshed, released, ok, err, l2.token > l.token, (kv.get("out"))
             """)
         let results = try await w.run(file, store: store, namespace: "locks-\(UUID().uuidString)")
         await store.close()

@@ -4,7 +4,7 @@ import Testing
 
 /// `kv` across real `lunas` processes: concurrency and crashes. Needs the built binary
 /// (`swift build --product lunas`).
-@Suite(.serialized) struct KVProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct KVProcessTests {
     static let processes = 8
     static let increments = 1_000
 
@@ -51,31 +51,22 @@ import Testing
             """)
         let (process, out, _) = LunasBinary.process(
             ["run", script, "--store", Self.argument(location), "--namespace", namespace], in: w.folder)
-        try process.run()
-        var acknowledged = 0
-        var buffer = Data()
-        reading: while true {
-            let chunk = out.fileHandleForReading.availableData   // blocks until the writer flushes
-            if chunk.isEmpty { break }
-            for byte in chunk {
-                if byte == UInt8(ascii: "\n") {
-                    acknowledged = Int(String(decoding: buffer, as: UTF8.self)) ?? acknowledged
-                    buffer.removeAll()
-                } else {
-                    buffer.append(byte)
-                }
-            }
-            if acknowledged >= 1_500 { break reading }
+        let finished = AsyncStream<Process.TerminationReason> { continuation in
+            process.terminationHandler = { continuation.yield($0.terminationReason); continuation.finish() }
         }
+        try process.run()
+        let last = await LunasBinary.readLines(out.fileHandleForReading) { (Int($0) ?? 0) >= 1_500 }
+        let acknowledged = Int(last) ?? 0
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        var reason: Process.TerminationReason?
+        for await r in finished { reason = r }
+        #expect(reason == .uncaughtSignal)
         #expect(acknowledged >= 1_500, "the writer stopped early")
 
         let store = try await location.open(options: StoreOptions(purgeInterval: nil))
         #expect(try await store.checkIntegrity() == [])
         var missing: [Int] = []
-        for i in 1...acknowledged where try await store.get("k\(i)", in: namespace) == nil { missing.append(i) }
+        for i in stride(from: 1, through: acknowledged, by: 1) where try await store.get("k\(i)", in: namespace) == nil { missing.append(i) }
         #expect(missing.isEmpty, "acknowledged writes lost: \(missing.prefix(10))")
         let count = Int(try await store.get("count", in: namespace)?.value ?? "0") ?? 0
         #expect(count >= acknowledged)

@@ -86,11 +86,42 @@ enum LunasBinary {
             process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
         }
         try process.run()
-        async let stdout = out.fileHandleForReading.readToEnd() ?? Data()
-        async let stderr = err.fileHandleForReading.readToEnd() ?? Data()
-        let (o, e) = try await (stdout, stderr)
+        async let o = readAll(out.fileHandleForReading)
+        async let e = readAll(err.fileHandleForReading)
+        let (stdout, stderr) = await (o, e)
         var status: Int32 = -1
         for await s in finished { status = s }
-        return (status, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return (status, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end on a Dispatch thread, never blocking the cooperative pool.
+    static func readAll(_ handle: FileHandle) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        }
+    }
+
+    /// Reads lines from a pipe on a Dispatch thread until `enough` says stop (or the pipe ends);
+    /// returns the last line seen.
+    static func readLines(_ handle: FileHandle, until enough: @escaping @Sendable (String) -> Bool) async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var buffer = Data(), last = ""
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    for byte in chunk {
+                        if byte == UInt8(ascii: "\n") {
+                            last = String(decoding: buffer, as: UTF8.self)
+                            buffer.removeAll()
+                        } else {
+                            buffer.append(byte)
+                        }
+                    }
+                    if enough(last) { break }
+                }
+                continuation.resume(returning: last)
+            }
+        }
     }
 }

@@ -45,6 +45,9 @@ struct AuthAndRateLimitTests {
         #expect(refused.header("X-Ratelimit-Remaining") == "0")
         let reset = try #require(Int(refused.header("X-Ratelimit-Reset") ?? ""))
         #expect(reset > Int(Date().timeIntervalSince1970) && reset <= Int(Date().timeIntervalSince1970) + 61)
+        // A request without a credential is answered 401 with headers of its own (per address) budget.
+        let anonymous = try await harness.get("/v3/stores", headers: [:])
+        #expect(anonymous.status == 401 && anonymous.header("X-Ratelimit-Remaining") == "4")
         // Another key has its own budget.
         #expect(try await harness.get("/v3/stores", headers: harness.restricted).status == 200)
         // After the 60 s window the 600 s window (8) binds: 3 more, then 429 with its limit in the headers.

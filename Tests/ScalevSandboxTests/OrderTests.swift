@@ -24,6 +24,8 @@ struct OrderTests {
             cursor = page["has_next"] == true ? page["next_cursor"].stringValue : nil
         } while cursor != nil
         #expect(seen.count >= 300)
+        let seeded = try await harness.get("/v3/orders/\(seen[seen.count - 1])").json
+        #expect(seeded["public_order_url"].stringValue?.hasPrefix(harness.sandbox.baseURL + "/o/") ?? false)
         #expect(Set(seen).count == seen.count)
         #expect(seen == seen.sorted(by: >))
         #expect(createdAts == createdAts.sorted(by: >))

@@ -11,6 +11,7 @@ public struct RateWindow: Sendable, Hashable, Codable, CustomStringConvertible {
         self.seconds = seconds
     }
 
+    /// The window in the `--rate-limit` syntax, e.g. `100/10s`.
     public var description: String { "\(limit)/\(Self.formatSeconds(seconds))" }
 
     /// Parses a list such as `20/2s,200/20s` (units `ms`, `s`, `m`, `h`; a bare number is seconds).

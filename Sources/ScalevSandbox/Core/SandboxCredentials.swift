@@ -10,15 +10,20 @@ public struct SandboxCredentials: Sendable, Codable, Hashable {
     public var storeUniqueID: String
     /// A customer of that store.
     public var customerEmail: String
+    /// The password of ``customerEmail`` (and of ``otpCustomerEmail``).
     public var customerPassword: String
     /// The key of every webhook signature (`X-Scalev-Hmac-Sha256`).
     public var webhookSecret: String
     /// A registered OAuth application (confidential client) and its redirect URI.
     public var oauthClientID: String
+    /// The OAuth client's secret (`client_secret_post` or Basic).
     public var oauthClientSecret: String
+    /// The OAuth client's registered redirect URI.
     public var oauthRedirectURI: String
     /// A store that requires an OTP at customer login, with a customer of its own.
     public var otpStoreUniqueID: String
+    /// The storefront key of ``otpStoreUniqueID``.
     public var otpStorefrontKey: String
+    /// A customer of ``otpStoreUniqueID``; the OTP is read at `GET /_sandbox/otp`.
     public var otpCustomerEmail: String
 }

@@ -5,14 +5,23 @@ import Foundation
 public struct OperationCatalog: Sendable {
     /// One catalogued operation.
     public struct Operation: Sendable, Hashable {
+        /// The OpenAPI operation id, e.g. `listBundles`.
         public var operationID: String
+        /// Upper-case HTTP method.
         public var method: String
+        /// Path template, e.g. `/v3/orders/{id}`.
         public var path: String
+        /// Scopes of which a restricted key or OAuth token needs one.
         public var scopes: [String]
+        /// Body fields the operation requires.
         public var requiredBodyFields: [String]
+        /// Whether the operation takes a request body.
         public var hasBody: Bool
+        /// Whether that body is `multipart/form-data`.
         public var multipart: Bool
+        /// Whether the operation lists cursor parameters (a paginated list).
         public var paginated: Bool
+        /// Whether the operation only reads.
         public var readOnly: Bool
     }
 

@@ -62,6 +62,21 @@ struct SandboxState: Sendable, Codable {
             webhookEndpoints
     }
 
+    /// Points the public order URLs at `base` (the port is only known once the server runs, and may
+    /// differ after a restart from a data file).
+    mutating func rebase(to base: String) {
+        publicBase = base
+        for order in orders.ascending {
+            guard let id = order["id"].stringValue, let slug = order["secret_slug"].stringValue else { continue }
+            let url = "\(base)/o/\(slug)"
+            guard order["public_order_url"].stringValue != url else { continue }
+            var updated = order
+            updated["public_order_url"] = .string(url)
+            updated["payment_url"] = .string(url + "/success")
+            orders[id] = updated
+        }
+    }
+
     /// A fresh numeric id.
     mutating func number() -> Int {
         nextNumber += 1

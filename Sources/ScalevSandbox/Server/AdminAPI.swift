@@ -57,7 +57,7 @@ extension SandboxEngine {
                 let base = state.publicBase
                 let endpoints = request.body("keep_webhooks").boolValue == false ? [] : state.webhookEndpoints
                 state = fresh
-                state.publicBase = base
+                state.rebase(to: base)
                 state.webhookEndpoints = endpoints
             }
             limiter.reset()

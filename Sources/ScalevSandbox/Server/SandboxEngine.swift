@@ -119,25 +119,17 @@ final class SandboxEngine: Sendable {
                 windows = configuration.storefrontRateLimits
             }
         } catch {
-            return (errorReply(error, v2: route.access == .v2), [])
+            // Failed authentication still counts, per client address, against the family's windows,
+            // so that every answer carries rate headers and key guessing is throttled.
+            let windows = route.access == .business ? businessWindows.withLock { $0 }
+                : route.access == .v2 ? configuration.v2RateLimits : configuration.storefrontRateLimits
+            let (limited, headers) = rateLimit(key: "anonymous:" + request.clientAddress, windows: windows, now: request.now)
+            return (limited ?? errorReply(error, v2: route.access == .v2), headers)
         }
 
         // 2. Rate limit.
-        var rateHeaders: [(String, String)] = []
-        if configuration.rateLimitingEnabled, !windows.isEmpty {
-            let decision = limiter.check(key: rateKey, windows: windows, now: request.now)
-            rateHeaders = [
-                ("X-Ratelimit-Limit", String(decision.limit)), ("X-Ratelimit-Remaining", String(decision.remaining)),
-                ("X-Ratelimit-Reset", String(decision.reset)),
-            ]
-            statistics.record(key: rateKey, limited: !decision.allowed)
-            if !decision.allowed {
-                let retry = max(1, decision.reset - Int(request.now))
-                return (SandboxReply(status: 429, body: .text("Too many requests"), headers: [("Retry-After", String(retry))]), rateHeaders)
-            }
-        } else {
-            statistics.record(key: rateKey, limited: false)
-        }
+        let (limited, rateHeaders) = rateLimit(key: rateKey, windows: windows, now: request.now)
+        if let limited { return (limited, rateHeaders) }
 
         // 3. Scope.
         if let caller = request.businessCaller, !route.scopes.isEmpty, !route.scopes.contains(where: caller.allows) {
@@ -153,19 +145,19 @@ final class SandboxEngine: Sendable {
 
         // 5. Handler.
         let readRequest = request
-        let result: Result<(SandboxReply, [WebhookEvent], [WebhookEndpoint], SandboxState?), any Error> = state.withLock { state in
+        let result: Result<(SandboxReply, [WebhookEvent], [WebhookEndpoint]), any Error> = state.withLock { state in
             do {
                 let reply = try route.handler(readRequest, &state)
                 let events = state.outbox
                 state.outbox.removeAll()
-                return .success((reply, events, state.webhookEndpoints, nil))
+                return .success((reply, events, state.webhookEndpoints))
             } catch {
                 state.outbox.removeAll()
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let (reply, events, endpoints, _)):
+        case .success(let (reply, events, endpoints)):
             if request.method != "GET" { markDirty() }
             if !events.isEmpty, !endpoints.isEmpty {
                 for event in events {
@@ -177,6 +169,25 @@ final class SandboxEngine: Sendable {
         case .failure(let error):
             return (errorReply(error, v2: route.access == .v2), rateHeaders)
         }
+    }
+
+    /// Counts one request; the 429 reply when refused, and the rate headers.
+    private func rateLimit(key: String, windows: [RateWindow], now: Double) -> (SandboxReply?, [(String, String)]) {
+        guard configuration.rateLimitingEnabled, !windows.isEmpty else {
+            statistics.record(key: key, limited: false)
+            return (nil, [])
+        }
+        let decision = limiter.check(key: key, windows: windows, now: now)
+        let headers = [
+            ("X-Ratelimit-Limit", String(decision.limit)), ("X-Ratelimit-Remaining", String(decision.remaining)),
+            ("X-Ratelimit-Reset", String(decision.reset)),
+        ]
+        statistics.record(key: key, limited: !decision.allowed)
+        guard decision.allowed else {
+            let retry = max(1, decision.reset - Int(now))
+            return (SandboxReply(status: 429, body: .text("Too many requests"), headers: [("Retry-After", String(retry))]), headers)
+        }
+        return (nil, headers)
     }
 
     private func validateBody(route: Route, request: inout SandboxRequest) throws {

@@ -40,7 +40,7 @@ public final class ScalevSandbox: Sendable {
             await engine.respond(to: request, context: context)
         }
         var logger = Logger(label: "ScalevSandbox.server")
-        logger.logLevel = configuration.logRequests ? .info : .error
+        logger.logLevel = configuration.logRequests ? .info : .critical
         let application = Application(
             responder: responder,
             configuration: ApplicationConfiguration(
@@ -65,7 +65,7 @@ public final class ScalevSandbox: Sendable {
         }
         let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host
         let baseURL = "http://\(host):\(port)"
-        engine.state.withLock { $0.publicBase = baseURL }
+        engine.state.withLock { $0.rebase(to: baseURL) }
         let backgroundTask = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await engine.webhooks.run() }
@@ -108,5 +108,6 @@ public final class ScalevSandbox: Sendable {
 
 /// Why ``ScalevSandbox/start(_:)`` failed.
 public enum SandboxStartError: Error {
+    /// The server stopped before it accepted connections (for example, the port was taken).
     case serverDidNotStart
 }

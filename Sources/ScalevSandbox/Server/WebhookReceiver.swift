@@ -49,7 +49,7 @@ public final class WebhookReceiver: Sendable {
         }
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "WebhookReceiver")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let application = Application(
             responder: responder, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
