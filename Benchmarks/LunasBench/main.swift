@@ -12,8 +12,8 @@
 //
 // The Lua text of hostcall and freshrun is identical to Benchmarks/c/bench.c (the C baselines),
 // and the timing rule is the same: the best of REPS equal slices after a warm-up, in wall time
-// (CLOCK_MONOTONIC) and in process CPU time (CLOCK_PROCESS_CPUTIME_ID: all threads, which a busy
-// neighbour on the machine cannot inflate).
+// (CLOCK_MONOTONIC) and in process CPU time (CLOCK_PROCESS_CPUTIME_ID: all threads; a busy
+// neighbour on the machine inflates it much less than wall time, though not zero).
 
 import Foundation
 import LuaKit

@@ -24,7 +24,7 @@
 #include <time.h>
 
 /* Slices per measurement: each figure is the best slice, of wall time (CLOCK_MONOTONIC) and of
-   process CPU time (CLOCK_PROCESS_CPUTIME_ID, which a busy neighbour cannot inflate). */
+   process CPU time (CLOCK_PROCESS_CPUTIME_ID, which a busy neighbour inflates much less). */
 #define REPS 20
 
 static double clock_ns(clockid_t clock) {

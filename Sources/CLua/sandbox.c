@@ -90,12 +90,16 @@ static void set_closure(lua_State *L, int table, const char *field, lua_CFunctio
     lua_setfield(L, table, field);
 }
 
-static void install_patterns(lua_State *L) {
+/* The library functions that run long loops in C, replaced by ones that poll clua_poll_stop. */
+static void install_stoppable(lua_State *L) {
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pushcfunction(L, clua_str_find); lua_setfield(L, -2, "find");
     lua_pushcfunction(L, clua_str_match); lua_setfield(L, -2, "match");
     lua_pushcfunction(L, clua_str_gmatch); lua_setfield(L, -2, "gmatch");
     lua_pushcfunction(L, clua_str_gsub); lua_setfield(L, -2, "gsub");
+    lua_pop(L, 1);
+    lua_getglobal(L, LUA_TABLIBNAME);
+    lua_pushcfunction(L, clua_table_sort); lua_setfield(L, -2, "sort");
     lua_pop(L, 1);
 }
 
@@ -111,15 +115,19 @@ static int open_profile(lua_State *L) {
         open_lib(L, LUA_TABLIBNAME, luaopen_table);
         open_lib(L, LUA_MATHLIBNAME, luaopen_math);
         open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
-        /* os: only the clock and calendar functions */
-        luaopen_os(L);
-        lua_createtable(L, 0, 4);
-        static const char *const os_keep[] = {"time", "clock", "date", "difftime", NULL};
-        for (int i = 0; os_keep[i]; i++) {
-            lua_getfield(L, -2, os_keep[i]);
-            lua_setfield(L, -2, os_keep[i]);
+        /* os: only the clock and calendar functions, trimmed in place (no second table) */
+        luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
+        static const char *const os_removed[] = {
+            "execute", "exit", "getenv", "remove", "rename", "setlocale", "tmpname", NULL,
+        };
+        for (int i = 0; os_removed[i]; i++) {
+            lua_pushnil(L);
+            lua_setfield(L, -2, os_removed[i]);
         }
-        lua_setglobal(L, "os");
+        lua_pop(L, 1);
+        luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+        lua_pushnil(L);
+        lua_setfield(L, -2, LUA_OSLIBNAME); /* require "os" finds nothing */
         lua_pop(L, 1);
         lua_pushglobaltable(L);
         int g = lua_gettop(L);
@@ -136,7 +144,7 @@ static int open_profile(lua_State *L) {
         lua_setfield(L, -2, "dump");
         lua_pop(L, 2);
     }
-    install_patterns(L);
+    install_stoppable(L);
     luaL_requiref(L, LUA_COLIBNAME, clua_open_coroutine, 1);
     lua_pop(L, 1);
     lua_pushvalue(L, searcher);

@@ -4,11 +4,77 @@
 
 /* The control block lives outside the Lua heap; its address is kept in the state's extra space. */
 
+/* Small blocks come from a per-state arena: Lua tells the allocator each block's size when it
+   frees or resizes it, so blocks need no header, and a fresh state's few hundred small objects
+   cost no malloc bookkeeping. Freed small blocks go to a free list of their size class; the
+   arena's chunks are released all at once when the state closes. */
+
+#define ARENA_STEP 16
+#define ARENA_MAX (ARENA_STEP * CLUA_ARENA_CLASSES)
+#define ARENA_CHUNK 2048
+
+typedef union arena_chunk {
+    union arena_chunk *next;
+    max_align_t align;
+} arena_chunk;
+
+static inline int arena_class(size_t size) { return (int)((size + ARENA_STEP - 1) / ARENA_STEP) - 1; }
+
+static void *arena_take(clua_control *ctl, size_t size) {
+    int c = arena_class(size);
+    void *block = ctl->arena_free[c];
+    if (block) {
+        memcpy(&ctl->arena_free[c], block, sizeof(void *));
+        return block;
+    }
+    size_t rounded = (size_t)(c + 1) * ARENA_STEP;
+    if ((size_t)(ctl->arena_end - ctl->arena_bump) < rounded) {
+        arena_chunk *chunk = malloc(sizeof(arena_chunk) + ARENA_CHUNK);
+        if (chunk == NULL) return NULL;
+        chunk->next = ctl->arena_chunks;
+        ctl->arena_chunks = chunk;
+        ctl->arena_bump = (char *)(chunk + 1);
+        ctl->arena_end = ctl->arena_bump + ARENA_CHUNK;
+    }
+    block = ctl->arena_bump;
+    ctl->arena_bump += rounded;
+    return block;
+}
+
+static void arena_give(clua_control *ctl, void *block, size_t size) {
+    int c = arena_class(size);
+    memcpy(block, &ctl->arena_free[c], sizeof(void *));
+    ctl->arena_free[c] = block;
+}
+
+/* Resizes a block between the arena and malloc as its size requires. */
+static void *resize(clua_control *ctl, void *ptr, size_t old, size_t nsize) {
+    int old_small = ptr != NULL && old <= ARENA_MAX;
+    if (nsize <= ARENA_MAX) {
+        if (old_small && arena_class(old) == arena_class(nsize)) return ptr;
+        void *block = arena_take(ctl, nsize);
+        if (block == NULL) return NULL;
+        if (ptr) {
+            memcpy(block, ptr, old < nsize ? old : nsize);
+            if (old_small) arena_give(ctl, ptr, old); else free(ptr);
+        }
+        return block;
+    }
+    if (ptr == NULL || !old_small) return realloc(ptr, nsize);
+    void *block = malloc(nsize);
+    if (block == NULL) return NULL;
+    memcpy(block, ptr, old);
+    arena_give(ctl, ptr, old);
+    return block;
+}
+
 static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     clua_control *ctl = ud;
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        if (ptr) {
+            if (old <= ARENA_MAX) arena_give(ctl, ptr, old); else free(ptr);
+        }
         ctl->mem_used -= old;
         return NULL;
     }
@@ -26,11 +92,23 @@ static void *clua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
             ctl->soft_overrun = 1;
         }
     }
-    void *block = realloc(ptr, nsize);
+    void *block = resize(ctl, ptr, old, nsize);
     if (block == NULL) return NULL;
     ctl->mem_used = ctl->mem_used - old + nsize;
     if (ctl->mem_used > ctl->mem_peak) ctl->mem_peak = ctl->mem_used;
     return block;
+}
+
+void clua_close(lua_State *L, clua_control *ctl) {
+    lua_close(L);
+    arena_chunk *chunk = ctl->arena_chunks;
+    while (chunk) {
+        arena_chunk *next = chunk->next;
+        free(chunk);
+        chunk = next;
+    }
+    ctl->arena_chunks = NULL;
+    ctl->arena_bump = ctl->arena_end = NULL;
 }
 
 static int clua_panic(lua_State *L) {
@@ -46,10 +124,4 @@ lua_State *clua_newstate(clua_control *ctl) {
     memcpy(lua_getextraspace(L), &ctl, sizeof ctl);
     lua_atpanic(L, clua_panic);
     return L;
-}
-
-clua_control *clua_control_of(lua_State *L) {
-    clua_control *ctl;
-    memcpy(&ctl, lua_getextraspace(L), sizeof ctl);
-    return ctl;
 }

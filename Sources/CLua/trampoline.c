@@ -29,11 +29,10 @@ static int trampoline_k(lua_State *L, int status, lua_KContext base) {
 }
 
 static int trampoline(lua_State *L) {
-    clua_swift_fn fn = (clua_swift_fn)lua_touserdata(L, lua_upvalueindex(1));
-    void *ctx = lua_touserdata(L, lua_upvalueindex(2));
+    void *ctx = lua_touserdata(L, lua_upvalueindex(1));
     clua_control *ctl = clua_control_of(L);
     ctl->soft++;
-    int r = fn(L, ctx); /* Swift runs and has fully returned here */
+    int r = ctl->swift_entry(L, ctx); /* Swift runs and has fully returned here */
     ctl->soft--;
     check_overrun(L, ctl);
     if (r >= 0) return r;
@@ -42,10 +41,9 @@ static int trampoline(lua_State *L) {
     return lua_yieldk(L, n, (lua_KContext)(lua_gettop(L) - n), trampoline_k);
 }
 
-void clua_push_swift_function(lua_State *L, clua_swift_fn fn, void *ctx) {
-    lua_pushlightuserdata(L, (void *)fn);
+void clua_push_swift_function(lua_State *L, void *ctx) {
     lua_pushlightuserdata(L, ctx);
-    lua_pushcclosure(L, trampoline, 2);
+    lua_pushcclosure(L, trampoline, 1);
 }
 
 /* ---- protected helpers ---- */

@@ -15,7 +15,7 @@ final class HostFunctionBox {
     /// Runs the body; an error becomes a Lua error value on the stack and `CLUA_RAISE`, which
     /// the C trampoline raises once this frame is gone.
     func invoke(_ L: OpaquePointer) -> Int32 {
-        let call = LuaCall(L: L, function: self)
+        let call = LuaCall(L: L, function: self) // the state's hostFunctions keeps self alive
         do {
             return try body(call)
         } catch {
@@ -36,11 +36,16 @@ let hostTrampoline: clua_swift_fn = { L, context in
 /// Valid only during the call. Reading an argument of the wrong type throws the same
 /// `bad argument #n to 'name' (integer expected, got string)` error Lua's own functions raise.
 public struct LuaCall {
-    let L: OpaquePointer
-    let function: HostFunctionBox
+    @usableFromInline let L: OpaquePointer
+    unowned(unsafe) let function: HostFunctionBox
+
+    init(L: OpaquePointer, function: HostFunctionBox) {
+        self.L = L
+        self.function = function
+    }
 
     /// The number of arguments.
-    public var count: Int32 { lua_gettop(L) }
+    @inlinable public var count: Int32 { lua_gettop(L) }
 
     /// The name the function was registered under.
     public var functionName: String { function.name }
@@ -52,9 +57,9 @@ public struct LuaCall {
     public func isNil(_ index: Int32) -> Bool { lua_type(L, index) <= LUA_TNIL }
 
     /// Argument `index` as an integer (floats with an integral value are accepted).
-    public func integer(_ index: Int32) throws -> Int64 {
+    @inlinable public func integer(_ index: Int32) throws -> Int64 {
         var isNumber: Int32 = 0
-        let value = clua_tointegerx(L, index, &isNumber)
+        let value = lua_tointegerx(L, index, &isNumber)
         guard isNumber != 0, lua_type(L, index) == LUA_TNUMBER else {
             throw argumentError(index, expected: "integer")
         }
@@ -62,7 +67,7 @@ public struct LuaCall {
     }
 
     /// Argument `index` as a number.
-    public func number(_ index: Int32) throws -> Double {
+    @inlinable public func number(_ index: Int32) throws -> Double {
         guard lua_type(L, index) == LUA_TNUMBER else { throw argumentError(index, expected: "number") }
         return lua_tonumberx(L, index, nil)
     }
@@ -104,11 +109,11 @@ public struct LuaCall {
     /// Pushes a result.
     public func push(_ value: LuaValue) { LuaStack(L: L).push(value) }
     /// Pushes an integer result.
-    public func push(_ value: Int64) { lua_pushinteger(L, value) }
+    @inlinable public func push(_ value: Int64) { lua_pushinteger(L, value) }
     /// Pushes a number result.
-    public func push(_ value: Double) { lua_pushnumber(L, value) }
+    @inlinable public func push(_ value: Double) { lua_pushnumber(L, value) }
     /// Pushes a boolean result.
-    public func push(_ value: Bool) { lua_pushboolean(L, value ? 1 : 0) }
+    @inlinable public func push(_ value: Bool) { lua_pushboolean(L, value ? 1 : 0) }
     /// Pushes a string result.
     public func push(_ value: String) { LuaStack(L: L).pushString(value) }
     /// Pushes nil.

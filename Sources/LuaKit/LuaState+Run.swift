@@ -71,6 +71,32 @@ extension LuaState {
             control.pointee.run_thread = nil
             lua_settop(L, top)
         }
+        let co = try startCoroutine(chunk, arguments: arguments)
+        var nargs = Int32(arguments.count)
+        return try await withTaskCancellationHandler {
+            // The loop stays small: its frame lives as long as the run is parked.
+            while true {
+                switch try resume(co, nargs: nargs) {
+                case .finished(let values):
+                    return values
+                case .suspended(let pending):
+                    let result = await stopper.race(pending.operation)
+                    if stopper.reason != 0 { throw stopError(stopper.reason) }
+                    nargs = deliver(result, of: pending, to: co)
+                }
+            }
+        } onCancel: {
+            stopper.stop(Int32(CLUA_STOP_CANCELLED))
+        }
+    }
+
+    private enum Step {
+        case finished([LuaValue])
+        case suspended(PendingAsyncCall)
+    }
+
+    /// A new coroutine, anchored on the main stack, holding the chunk and its arguments.
+    private func startCoroutine(_ chunk: LuaChunk, arguments: [LuaValue]) throws -> OpaquePointer {
         let co: OpaquePointer = try withSoftAllocator {
             guard let co = lua_newthread(L) else { throw LuaError(.usage, "cannot create a coroutine") }
             try pushChunk(chunk)
@@ -79,52 +105,51 @@ extension LuaState {
             return co
         }
         control.pointee.run_thread = co
-        var nargs = Int32(arguments.count)
-        return try await withTaskCancellationHandler {
-            while true {
-                var nresults: Int32 = 0
-                clua_enter(co)
-                let status = clua_resume(co, L, nargs, &nresults)
-                clua_enter(L)
-                switch status {
-                case LUA_OK:
-                    return try withSoftAllocator {
-                        let base = lua_gettop(co) - nresults
-                        let values = try (0..<nresults).map { try LuaStack(L: co).value(at: base + 1 + $0) }
-                        lua_settop(co, base)
-                        return values
-                    }
-                case LUA_YIELD:
-                    lua_settop(co, lua_gettop(co) - nresults)
-                    guard let pending = pendingCall else {
-                        throw LuaError(.usage, "the script yielded outside a coroutine")
-                    }
-                    pendingCall = nil
-                    let result = await stopper.race(pending.operation)
-                    if stopper.reason != 0 { throw stopError(stopper.reason) }
-                    withSoftAllocator {
-                        switch result {
-                        case .success(let values):
-                            for value in values { LuaStack(L: co).push(value) }
-                            nargs = Int32(values.count)
-                        case .failure(let failure):
-                            LuaCall(L: co, function: HostFunctionBox(name: pending.name, stateID: ObjectIdentifier(self)) { _ in 0 })
-                                .pushError(failure)
-                            control.pointee.resume_raise = 1
-                            nargs = 1
-                        }
-                    }
-                default:
-                    throw withSoftAllocator {
-                        luaL_traceback(L, co, nil, 0)
-                        let traceback = clua_tolstring_raw(L, -1, nil).map { String(cString: $0) }
-                        clua_pop(L, 1)
-                        return error(status: status, at: -1, on: co, traceback: traceback)
-                    }
-                }
+        return co
+    }
+
+    /// Resumes the run until it finishes, fails or parks at an async host call.
+    private func resume(_ co: OpaquePointer, nargs: Int32) throws -> Step {
+        var nresults: Int32 = 0
+        clua_enter(co)
+        let status = clua_resume(co, L, nargs, &nresults)
+        clua_enter(L)
+        switch status {
+        case LUA_OK:
+            return try withSoftAllocator {
+                let base = lua_gettop(co) - nresults
+                let values = try (0..<nresults).map { try LuaStack(L: co).value(at: base + 1 + $0) }
+                lua_settop(co, base)
+                return .finished(values)
             }
-        } onCancel: {
-            stopper.stop(Int32(CLUA_STOP_CANCELLED))
+        case LUA_YIELD:
+            lua_settop(co, lua_gettop(co) - nresults)
+            guard let pending = pendingCall else { throw LuaError(.usage, "the script yielded outside a coroutine") }
+            pendingCall = nil
+            return .suspended(pending)
+        default:
+            throw withSoftAllocator {
+                luaL_traceback(L, co, nil, 0)
+                let traceback = clua_tolstring_raw(L, -1, nil).map { String(cString: $0) }
+                clua_pop(L, 1)
+                return error(status: status, at: -1, on: co, traceback: traceback)
+            }
+        }
+    }
+
+    /// Pushes an async call's results (or its error, flagged for the trampoline to raise) onto
+    /// the parked coroutine; returns the number of values pushed.
+    private func deliver(_ result: Result<[LuaValue], any Error>, of pending: PendingAsyncCall, to co: OpaquePointer) -> Int32 {
+        withSoftAllocator {
+            switch result {
+            case .success(let values):
+                for value in values { LuaStack(L: co).push(value) }
+                return Int32(values.count)
+            case .failure(let failure):
+                LuaCall(L: co, function: pending.function).pushError(failure)
+                control.pointee.resume_raise = 1
+                return 1
+            }
         }
     }
 

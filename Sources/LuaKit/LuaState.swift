@@ -40,6 +40,7 @@ public final class LuaState {
         let control = UnsafeMutablePointer<clua_control>.allocate(capacity: 1)
         control.initialize(to: clua_control())
         control.pointee.instr_left = -1
+        control.pointee.swift_entry = hostTrampoline
         guard let L = clua_newstate(control) else {
             control.deallocate()
             throw LuaError(.limit(.memory(bytes: 0)), "cannot create a Lua state: out of memory")
@@ -59,7 +60,7 @@ public final class LuaState {
         let searcher = makeHostFunction(name: "require") { [unowned self] call in
             try self.searchModule(call)
         }
-        clua_push_swift_function(L, hostTrampoline, Unmanaged.passUnretained(searcher).toOpaque())
+        clua_push_swift_function(L, Unmanaged.passUnretained(searcher).toOpaque())
         if clua_open_profile(L, profile == .trusted ? 1 : 0) != LUA_OK {
             throw LuaError(.runtime, "cannot open the standard library: \(popErrorMessage())")
         }
@@ -70,7 +71,7 @@ public final class LuaState {
     }
 
     deinit {
-        lua_close(L)
+        clua_close(L, control)
         control.deallocate()
     }
 
@@ -163,7 +164,7 @@ public final class LuaState {
         let box = makeHostFunction(name: name.split(separator: ".").last.map(String.init) ?? name, body: body)
         withSoftAllocator {
             pushTableForPath(name) {
-                clua_push_swift_function(L, hostTrampoline, Unmanaged.passUnretained(box).toOpaque())
+                clua_push_swift_function(L, Unmanaged.passUnretained(box).toOpaque())
             }
         }
     }
@@ -197,7 +198,7 @@ public final class LuaState {
                 : "Lua cannot suspend here (inside a table.sort comparator, a string.gsub callback, a __tostring or other metamethod called from C); move the call out"
             throw LuaError(.usage, "cannot call async function '\(name)': \(reason)")
         }
-        pendingCall = PendingAsyncCall(name: name, operation: operation)
+        pendingCall = PendingAsyncCall(function: call.function, operation: operation)
         lua_pushlightuserdata(call.L, clua_host_yield_marker())
         return CLUA_YIELD_BASE - 1
     }
@@ -205,6 +206,6 @@ public final class LuaState {
 
 /// An async host call the script is parked on.
 struct PendingAsyncCall {
-    let name: String
+    unowned(unsafe) let function: HostFunctionBox // kept alive by the state's hostFunctions
     let operation: @Sendable () async throws -> [LuaValue]
 }

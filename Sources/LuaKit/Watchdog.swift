@@ -3,6 +3,7 @@ import Foundation
 /// A dedicated thread that stops runs whose deadline has passed.
 ///
 /// It costs nothing while runs are within their deadline: no hook is armed until it fires.
+/// Deadlines sit in a binary heap; a cancelled one is dropped when it reaches the top.
 public final class Watchdog: @unchecked Sendable {
     private struct Entry {
         let id: UInt64
@@ -11,7 +12,8 @@ public final class Watchdog: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    private var entries: [Entry] = []
+    private var heap: [Entry] = []
+    private var live: Set<UInt64> = []
     private var nextID: UInt64 = 0
 
     /// The watchdog every state uses unless told otherwise.
@@ -36,33 +38,67 @@ public final class Watchdog: @unchecked Sendable {
         defer { condition.unlock() }
         nextID += 1
         let entry = Entry(id: nextID, due: .now + duration, stopper: stopper)
-        let index = entries.firstIndex { $0.due > entry.due } ?? entries.endIndex
-        entries.insert(entry, at: index)
-        if index == 0 { condition.signal() }
-        return Ticket(id: nextID, watchdog: self)
+        live.insert(entry.id)
+        heap.append(entry)
+        siftUp(heap.count - 1)
+        if heap.first?.id == entry.id { condition.signal() }
+        return Ticket(id: entry.id, watchdog: self)
     }
 
     private func cancel(_ id: UInt64) {
         condition.lock()
-        entries.removeAll { $0.id == id }
+        live.remove(id)
+        // drop cancelled entries at the top now, so that the heap does not grow with them
+        while let first = heap.first, !live.contains(first.id) { popFirst() }
         condition.unlock()
     }
 
     private func watch() {
         condition.lock()
         while true {
-            guard let first = entries.first else {
+            guard let first = heap.first else {
                 condition.wait()
+                continue
+            }
+            guard live.contains(first.id) else {
+                popFirst()
                 continue
             }
             let now = ContinuousClock.now
             if first.due <= now {
-                entries.removeFirst()
+                popFirst()
+                live.remove(first.id)
                 first.stopper.stop(1) // CLUA_STOP_DEADLINE
                 continue
             }
             let (seconds, attoseconds) = (first.due - now).components
             _ = condition.wait(until: Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18))
+        }
+    }
+
+    private func popFirst() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        var i = 0
+        while true {
+            let left = 2 * i + 1, right = left + 1
+            var smallest = i
+            if left < heap.count, heap[left].due < heap[smallest].due { smallest = left }
+            if right < heap.count, heap[right].due < heap[smallest].due { smallest = right }
+            if smallest == i { return }
+            heap.swapAt(i, smallest)
+            i = smallest
+        }
+    }
+
+    private func siftUp(_ index: Int) {
+        var i = index
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard heap[i].due < heap[parent].due else { return }
+            heap.swapAt(i, parent)
+            i = parent
         }
     }
 }

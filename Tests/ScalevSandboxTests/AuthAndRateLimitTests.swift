@@ -28,7 +28,7 @@ struct AuthAndRateLimitTests {
 
     @Test("business limit triggers at exactly N with headers and a plain-text 429, then frees with the clock")
     func businessLimit() async throws {
-        let harness = try await SandboxHarness.start(SandboxConfiguration(businessRateLimits: [RateWindow(limit: 5, seconds: 60), RateWindow(limit: 8, seconds: 600)]))
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, businessRateLimits: [RateWindow(limit: 5, seconds: 60), RateWindow(limit: 8, seconds: 600)]))
         defer { Task { await harness.stop() } }
         var resets: Set<String> = []
         for index in 0..<5 {
@@ -63,7 +63,7 @@ struct AuthAndRateLimitTests {
     @Test("sliding log: no more than N in any interval, wherever it starts")
     func slidingWindowHardCase() async throws {
         // Margins of seconds so that real time passing under a loaded test run cannot blur them.
-        let harness = try await SandboxHarness.start(SandboxConfiguration(businessRateLimits: [RateWindow(limit: 3, seconds: 100)]))
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, businessRateLimits: [RateWindow(limit: 3, seconds: 100)]))
         defer { Task { await harness.stop() } }
         #expect(try await harness.get("/v3/stores").status == 200)
         try await harness.advanceClock(90)
@@ -81,7 +81,7 @@ struct AuthAndRateLimitTests {
     @Test("storefront traffic is limited per client address; the trusted header names it")
     func storefrontPerAddress() async throws {
         let harness = try await SandboxHarness.start(SandboxConfiguration(
-            storefrontRateLimits: [RateWindow(limit: 3, seconds: 60)], trustedClientAddressHeader: "X-Test-Client"))
+            seededOrderCount: 60, storefrontRateLimits: [RateWindow(limit: 3, seconds: 60)], trustedClientAddressHeader: "X-Test-Client"))
         defer { Task { await harness.stop() } }
         var a = harness.storefront
         a["X-Test-Client"] = "10.0.0.1"
@@ -94,7 +94,7 @@ struct AuthAndRateLimitTests {
 
     @Test("admin rate-limit spec replaces business windows")
     func adminRateLimits() async throws {
-        let harness = try await SandboxHarness.start(SandboxConfiguration())
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60))
         defer { Task { await harness.stop() } }
         #expect(try await harness.admin("PUT", "/rate-limits", ["business": "2/2s,200/20s"]).json["business"] == "2/2s,200/20s")
         #expect(try await harness.get("/v3/stores").header("X-Ratelimit-Limit") == "2")

@@ -37,17 +37,17 @@ struct FaultAndPersistenceTests {
     func persistence() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let first = try await SandboxHarness.start(SandboxConfiguration(seed: 9, dataFile: file, rateLimitingEnabled: false))
+        let first = try await SandboxHarness.start(SandboxConfiguration(seed: 9, seededOrderCount: 60, dataFile: file, rateLimitingEnabled: false))
         let order = try await first.post("/v3/orders", try await first.digitalOrderBody()).json
         let key = first.credentials.businessKey
         await first.stop()
-        let second = try await SandboxHarness.start(SandboxConfiguration(seed: 9, dataFile: file, rateLimitingEnabled: false))
+        let second = try await SandboxHarness.start(SandboxConfiguration(seed: 9, seededOrderCount: 60, dataFile: file, rateLimitingEnabled: false))
         #expect(second.credentials.businessKey == key)
         #expect(try await second.get("/v3/orders/\(order["id"].stringValue ?? "")").json["order_id"] == order["order_id"])
         await second.stop()
 
-        let a = try await SandboxHarness.start(SandboxConfiguration(seed: 5, rateLimitingEnabled: false))
-        let b = try await SandboxHarness.start(SandboxConfiguration(seed: 5, rateLimitingEnabled: false))
+        let a = try await SandboxHarness.start(SandboxConfiguration(seed: 5, seededOrderCount: 60, rateLimitingEnabled: false))
+        let b = try await SandboxHarness.start(SandboxConfiguration(seed: 5, seededOrderCount: 60, rateLimitingEnabled: false))
         #expect(a.credentials == b.credentials)
         let pageA = try await a.get("/v3/orders?page_size=5").json["data"]
         let pageB = try await b.get("/v3/orders?page_size=5").json["data"]

@@ -68,7 +68,7 @@ struct OAuthAndV2Tests {
     func legacyV2() async throws {
         // Scalev's v2 window is 30 per 5 s; a 60 s window keeps the count exact on a loaded machine.
         #expect(SandboxConfiguration.scalevV2Limits == [RateWindow(limit: 30, seconds: 5)])
-        let harness = try await SandboxHarness.start(SandboxConfiguration(v2RateLimits: [RateWindow(limit: 30, seconds: 60)]))
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, v2RateLimits: [RateWindow(limit: 30, seconds: 60)]))
         defer { Task { await harness.stop() } }
         let first = try await harness.get("/v2/orders?page_size=10").json
         #expect(first["code"] == 200 && first["status"] == "Success")

@@ -6,7 +6,7 @@ import Testing
 struct OrderTests {
     @Test("pagination over 300+ orders visits each exactly once, newest first, and back")
     func paginationVisitsEveryOrderOnce() async throws {
-        let harness = try await SandboxHarness.start()
+        let harness = try await SandboxHarness.start(SandboxConfiguration(rateLimitingEnabled: false))
         defer { Task { await harness.stop() } }
         var seen: [String] = []
         var createdAts: [String] = []
@@ -40,7 +40,7 @@ struct OrderTests {
 
     @Test("list filters: status, payment_status, payment_method, tags, store, search, time range")
     func listFilters() async throws {
-        let harness = try await SandboxHarness.start()
+        let harness = try await SandboxHarness.start(SandboxConfiguration(rateLimitingEnabled: false))
         defer { Task { await harness.stop() } }
         for (filter, field, value) in [("status=completed", "status", "completed"), ("payment_status=paid", "payment_status", "paid"), ("payment_method=qris", "payment_method", "qris")] {
             let data = try await harness.get("/v3/orders?\(filter)").json["data"].arrayValue ?? []

@@ -12,7 +12,7 @@ struct WebhookTests {
 
     @Test("registration sends business.test_event; order events are signed and retried")
     func signedDeliveries() async throws {
-        let harness = try await SandboxHarness.start(SandboxConfiguration(rateLimitingEnabled: false, webhookRetryDelay: 0.05))
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, rateLimitingEnabled: false, webhookRetryDelay: 0.05))
         defer { Task { await harness.stop() } }
         // The second delivery (order.created) fails once and is retried.
         let receiver = try await WebhookReceiver.start(statuses: [200, 500])

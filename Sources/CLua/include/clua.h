@@ -44,6 +44,8 @@ enum {
     CLUA_STOP_DEPTH = 4,
 };
 
+#define CLUA_ARENA_CLASSES 32  /* small blocks: 16, 32, ... 512 bytes */
+
 typedef struct clua_control {
     size_t mem_used;         /* bytes the Lua heap holds now */
     size_t mem_peak;
@@ -58,13 +60,25 @@ typedef struct clua_control {
     int calls;               /* calls since the last depth check */
     int resume_raise;        /* the host resumed an async call with an error value on top */
     lua_State *run_thread;   /* the coroutine the host runs the script in */
+    int (*swift_entry)(lua_State *L, void *ctx); /* the Swift side of every host function */
+    /* the state's small-block arena: free lists per size class, a bump region, its chunks */
+    void *arena_free[CLUA_ARENA_CLASSES];
+    char *arena_bump, *arena_end;
+    void *arena_chunks;
     lua_State *_Atomic current; /* the coroutine running now (for the watchdog) */
 } clua_control;
 
 /* Creates a state whose allocator counts bytes and enforces ctl->mem_limit.
    ctl must outlive the state; it is reachable from Lua through the state's extra space. */
 lua_State *clua_newstate(clua_control *ctl);
-clua_control *clua_control_of(lua_State *L);
+/* Closes the state and releases its arena. */
+void clua_close(lua_State *L, clua_control *ctl);
+
+static inline clua_control *clua_control_of(lua_State *L) {
+    clua_control *ctl;
+    __builtin_memcpy(&ctl, lua_getextraspace(L), sizeof ctl);
+    return ctl;
+}
 
 /* Arms the stop hook on the coroutine running now (from any thread). */
 void clua_stop(clua_control *ctl, int reason);
@@ -87,8 +101,9 @@ typedef int (*clua_swift_fn)(lua_State *L, void *ctx);
 #define CLUA_RAISE (-1)          /* Swift pushed an error value: raise it */
 #define CLUA_YIELD_BASE (-1000)  /* CLUA_YIELD_BASE - n: yield the top n values to the host */
 
-/* Pushes a C closure that calls fn(L, ctx) with the allocator soft, then raises or yields. */
-void clua_push_swift_function(lua_State *L, clua_swift_fn fn, void *ctx);
+/* Pushes a C closure that calls the state's swift_entry(L, ctx) with the allocator soft, then
+   raises or yields as the result says. */
+void clua_push_swift_function(lua_State *L, void *ctx);
 
 /* Sets the shared "lunas.error" metatable (__tostring: where .. message) on the table on top. */
 void clua_set_error_metatable(lua_State *L);
@@ -118,7 +133,8 @@ int clua_gc_count_kb(lua_State *L);
    loadfile and binary load; string without dump; table, math, utf8; os.time/clock/date/difftime
    only; no __gc; collectgarbage limited) or trusted (everything). Both get the step-budgeted
    pattern functions, the host-aware coroutine library and a yieldable require whose searcher,
-   a function on top of the stack, is popped. Returns the lua_pcall status. */
+   a function on top of the stack, is popped. Both also get the stoppable table.sort.
+   Returns the lua_pcall status. */
 int clua_open_profile(lua_State *L, int trusted);
 
 /* ---- coroutines (coroutine.c) ----
@@ -136,6 +152,10 @@ int clua_str_find(lua_State *L);
 int clua_str_match(lua_State *L);
 int clua_str_gmatch(lua_State *L);
 int clua_str_gsub(lua_State *L);
+
+/* ---- table.sort with a step budget (tablesort.c) ---- */
+/* Lua 5.4's table.sort with the same semantics; each comparison is a step for clua_poll_stop. */
+int clua_table_sort(lua_State *L);
 
 /* ---- JSON (json.c) ---- */
 

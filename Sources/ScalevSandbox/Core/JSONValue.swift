@@ -22,7 +22,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Decodes a JSON text; `nil` when it is not valid JSON.
     public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        JSONParser.parse(Array(bytes))
     }
 
     /// Decodes any JSON value.

@@ -183,7 +183,7 @@ enum CheckoutFlow {
                 "quantity": line["quantity"], "product_name": line["product_name"], "item_type": line["item_type"],
                 "variant_option1_value": line["variant_option1_value"], "variant_option2_value": line["variant_option2_value"],
                 "variant_option3_value": line["variant_option3_value"], "variant_price": line["variant_price"],
-                "variant_id": line["variant_id"] ?? .null,
+                "variant_id": line["variant_id"],
             ]
         })
         view["store"] = order["store"]
