@@ -4,7 +4,7 @@
 SWIFT ?= swift
 LUNAS := .build/debug/lunas
 
-.PHONY: demo test bench build
+.PHONY: demo test bench bench-kv build
 
 build:
 	@.ci/deps.sh build
@@ -20,3 +20,10 @@ test:
 bench:
 	@.ci/deps.sh build bench
 	@Benchmarks/run.sh
+
+# kv.get/kv.set from Lua vs raw SQL on SQLite and on a throwaway PostgreSQL (its own package).
+bench-kv:
+	@.ci/deps.sh build postgres
+	@url=$$(Tests/support/postgres.sh start) && \
+	  trap 'Tests/support/postgres.sh stop' EXIT && \
+	  swift run -c release --package-path Benchmarks/kv kv-bench --ops 20000 --postgres "$$url"

@@ -12,6 +12,7 @@
 #define ARENA_STEP 16
 #define ARENA_MAX (ARENA_STEP * CLUA_ARENA_CLASSES)
 #define ARENA_CHUNK 2048
+#define ARENA_FIRST_CHUNK 8192
 
 typedef union arena_chunk {
     union arena_chunk *next;
@@ -29,12 +30,14 @@ static void *arena_take(clua_control *ctl, size_t size) {
     }
     size_t rounded = (size_t)(c + 1) * ARENA_STEP;
     if ((size_t)(ctl->arena_end - ctl->arena_bump) < rounded) {
-        arena_chunk *chunk = malloc(sizeof(arena_chunk) + ARENA_CHUNK);
+        /* the first chunk holds a fresh state's small objects; later ones grow it slowly */
+        size_t size = ctl->arena_chunks ? ARENA_CHUNK : ARENA_FIRST_CHUNK;
+        arena_chunk *chunk = malloc(sizeof(arena_chunk) + size);
         if (chunk == NULL) return NULL;
         chunk->next = ctl->arena_chunks;
         ctl->arena_chunks = chunk;
         ctl->arena_bump = (char *)(chunk + 1);
-        ctl->arena_end = ctl->arena_bump + ARENA_CHUNK;
+        ctl->arena_end = ctl->arena_bump + size;
     }
     block = ctl->arena_bump;
     ctl->arena_bump += rounded;

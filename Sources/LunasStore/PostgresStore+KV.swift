@@ -64,8 +64,7 @@ extension PostgresStore {
         let ttl = try checkWrite(key, "0", namespace, options)
         let (start, overflow) = initial.addingReportingOverflow(delta)
         if overflow { throw StoreError.integerOverflow(key: key) }
-        do {
-            let next: Int64? = try await write("""
+        let next: Int64? = try await write("""
                 INSERT INTO lunas_kv AS t (ns, key, value, version, expires_at)
                 VALUES (\(namespace), \(key), \(String(start)), nextval('lunas_version_seq'), lunas_now_ms() + \(ttl)::bigint)
                 ON CONFLICT (ns, key) DO UPDATE SET
@@ -75,15 +74,9 @@ extension PostgresStore {
                     expires_at = CASE WHEN t.expires_at IS NOT NULL AND t.expires_at <= lunas_now_ms() THEN EXCLUDED.expires_at
                                       ELSE t.expires_at END
                 RETURNING value::bigint
-                """, fence: options.fence)
-            return next ?? start
-        } catch let error as PSQLError {
-            switch error.serverInfo?[.sqlState] {
-            case "22P02": throw StoreError.notAnInteger(key: key)
-            case "22003": throw StoreError.integerOverflow(key: key)
-            default: throw error
-            }
-        }
+                """, fence: options.fence,
+            errors: ["22P02": .notAnInteger(key: key), "22003": .integerOverflow(key: key)])
+        return next ?? start
     }
 
     public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
@@ -175,11 +168,11 @@ extension PostgresStore {
 
     /// Runs a write returning at most one bigint; with a fence, in a transaction that first
     /// checks (and share-locks) the fencing lock's row so it cannot change hands until commit.
-    func write(_ query: PostgresQuery, fence: KVLock?) async throws -> Int64? {
+    func write(_ query: PostgresQuery, fence: KVLock?, errors: [String: StoreError] = [:]) async throws -> Int64? {
         guard let fence else {
-            return try await rows(query).first?.decode(Int64.self)
+            return try await rows(query, errors: errors).first?.decode(Int64.self)
         }
-        return try await transaction { connection in
+        return try await transaction(errors: errors) { connection in
             try await Self.checkFence(fence, connection, logger: logger)
             return try await connection.query(query, logger: logger).collect().first?.decode(Int64.self)
         }

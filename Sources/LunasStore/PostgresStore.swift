@@ -77,23 +77,33 @@ public final class PostgresStore: Store {
 
     /// Runs `body` in a transaction on one pooled connection: committed when it returns, rolled
     /// back when it throws (its error is rethrown as is).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+    func transaction<T: Sendable>(
+        errors: [String: StoreError] = [:], _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
             }
+        } catch {
+            throw PostgresErrors.translate(error, bySQLState: errors)
         }
     }
 
     /// Runs one statement and returns its rows.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.query(query, logger: logger).collect()
+    func rows(_ query: PostgresQuery, errors: [String: StoreError] = [:]) async throws -> [PostgresRow] {
+        do {
+            return try await client.query(query, logger: logger).collect()
+        } catch {
+            throw PostgresErrors.translate(error, bySQLState: errors)
+        }
     }
 
     static func configuration(url: String) throws -> PostgresClient.Configuration {

@@ -7,9 +7,9 @@ extension SQLiteStore {
     public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
         try KVNames.checkKey(key)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
                 SELECT value, version, expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)
-                """, arguments: [namespace, key, Self.now()]) else { return nil }
+                """), arguments: [namespace, key, Self.now()]) else { return nil }
             let expires: Int64? = row[2]
             return KVEntry(value: row[0], version: row[1], expiresAt: expires.map { Date(milliseconds: $0) })
         }
@@ -22,11 +22,11 @@ extension SQLiteStore {
             let now = Self.now()
             try Self.checkFence(options.fence, db, now: now)
             let version = try Self.nextVersion(db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (ns, key) DO UPDATE SET
                     value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
-                """, arguments: [namespace, key, value, version, ttl.map { now + $0 }])
+                """).execute(arguments: [namespace, key, value, version, ttl.map { now + $0 }])
             return version
         }
     }
@@ -37,12 +37,12 @@ extension SQLiteStore {
             let now = Self.now()
             try Self.checkFence(options.fence, db, now: now)
             let version = try Self.nextVersion(db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (ns, key) DO UPDATE SET
                     value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
                 WHERE lunas_kv.expires_at IS NOT NULL AND lunas_kv.expires_at <= ?
-                """, arguments: [namespace, key, value, version, ttl.map { now + $0 }, now])
+                """).execute(arguments: [namespace, key, value, version, ttl.map { now + $0 }, now])
             return db.changesCount > 0 ? version : nil
         }
     }
@@ -53,9 +53,9 @@ extension SQLiteStore {
             let now = Self.now()
             try Self.checkFence(options.fence, db, now: now)
             let version = try Self.nextVersion(db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ? WHERE ns = ? AND key = ? AND \(Self.visible)
-                """, arguments: [value, version, ttl.map { now + $0 }, namespace, key, now])
+                """).execute(arguments: [value, version, ttl.map { now + $0 }, namespace, key, now])
             return db.changesCount > 0 ? version : nil
         }
     }
@@ -66,7 +66,7 @@ extension SQLiteStore {
         return try await pool.write { db in
             let now = Self.now()
             try Self.checkFence(fence, db, now: now)
-            guard let row = try Row.fetchOne(db, sql: "DELETE FROM lunas_kv WHERE ns = ? AND key = ? RETURNING expires_at",
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "DELETE FROM lunas_kv WHERE ns = ? AND key = ? RETURNING expires_at"),
                                              arguments: [namespace, key]) else { return false }
             let expires: Int64? = row[0]
             return expires.map { $0 > now } ?? true
@@ -79,23 +79,23 @@ extension SQLiteStore {
             let now = Self.now()
             try Self.checkFence(options.fence, db, now: now)
             let version = try Self.nextVersion(db)
-            if let row = try Row.fetchOne(db, sql: "SELECT value FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)",
+            if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT value FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
                                           arguments: [namespace, key, now]) {
                 let text: String = row[0]
                 guard let current = Int64(text) else { throw StoreError.notAnInteger(key: key) }
                 let (next, overflow) = current.addingReportingOverflow(delta)
                 if overflow { throw StoreError.integerOverflow(key: key) }
-                try db.execute(sql: "UPDATE lunas_kv SET value = ?, version = ? WHERE ns = ? AND key = ?",
+                try db.cachedStatement(sql: "UPDATE lunas_kv SET value = ?, version = ? WHERE ns = ? AND key = ?").execute(
                                arguments: [String(next), version, namespace, key])
                 return next
             }
             let (next, overflow) = initial.addingReportingOverflow(delta)
             if overflow { throw StoreError.integerOverflow(key: key) }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (ns, key) DO UPDATE SET
                     value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
-                """, arguments: [namespace, key, String(next), version, ttl.map { now + $0 }])
+                """).execute(arguments: [namespace, key, String(next), version, ttl.map { now + $0 }])
             return next
         }
     }
@@ -107,10 +107,10 @@ extension SQLiteStore {
             let now = Self.now()
             try Self.checkFence(options.fence, db, now: now)
             let version = try Self.nextVersion(db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ?
                 WHERE ns = ? AND key = ? AND version = ? AND \(Self.visible)
-                """, arguments: [value, version, ttl.map { now + $0 }, namespace, key, expected, now])
+                """).execute(arguments: [value, version, ttl.map { now + $0 }, namespace, key, expected, now])
             return db.changesCount > 0 ? version : nil
         }
     }
@@ -120,11 +120,11 @@ extension SQLiteStore {
         try KVNames.checkLimit(limit)
         let after = try KVCursor.decode(cursor)
         let keys = try await pool.read { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(try db.cachedStatement(sql: """
                 SELECT key FROM lunas_kv
                 WHERE ns = ? AND key >= ? AND substr(key, 1, length(?)) = ? AND key > ? AND \(Self.visible)
                 ORDER BY key LIMIT ?
-                """, arguments: [namespace, prefix, prefix, prefix, after, Self.now(), limit + 1])
+                """), arguments: [namespace, prefix, prefix, prefix, after, Self.now(), limit + 1])
         }
         return KVPage(keys: Array(keys.prefix(limit)), cursor: keys.count > limit ? keys[limit - 1] : nil)
             .withEncodedCursor()
@@ -134,7 +134,7 @@ extension SQLiteStore {
         try KVNames.checkKey(key)
         return try await pool.read { db in
             let now = Self.now()
-            guard let row = try Row.fetchOne(db, sql: "SELECT expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)",
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
                                              arguments: [namespace, key, now]) else { return .absent }
             let expires: Int64? = row[0]
             return expires.map { .remaining(.milliseconds($0 - now)) } ?? .persistent
@@ -147,13 +147,13 @@ extension SQLiteStore {
         guard let ms = try KVNames.checkTTL(ttl) else { return nil }
         return try await pool.write { db in
             let now = Self.now()
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND expires_at > ?",
+            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND expires_at > ?"),
                                  arguments: [namespace, name, now]) == true { return nil }
             let token = try Self.nextVersion(db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lunas_kv_locks (ns, name, token, owner, expires_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (ns, name) DO UPDATE SET token = excluded.token, owner = excluded.owner, expires_at = excluded.expires_at
-                """, arguments: [namespace, name, token, owner, now + ms])
+                """).execute(arguments: [namespace, name, token, owner, now + ms])
             return KVLock(namespace: namespace, name: name, token: token, expiresAt: Date(milliseconds: now + ms))
         }
     }
@@ -162,7 +162,7 @@ extension SQLiteStore {
         guard let ms = try KVNames.checkTTL(ttl) else { return nil }
         return try await pool.write { db in
             let now = Self.now()
-            try db.execute(sql: "UPDATE lunas_kv_locks SET expires_at = ? WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?",
+            try db.cachedStatement(sql: "UPDATE lunas_kv_locks SET expires_at = ? WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?").execute(
                            arguments: [now + ms, lock.namespace, lock.name, lock.token, now])
             guard db.changesCount > 0 else { return nil }
             var refreshed = lock
@@ -173,7 +173,7 @@ extension SQLiteStore {
 
     public func releaseLock(_ lock: KVLock) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?",
+            try db.cachedStatement(sql: "DELETE FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?").execute(
                            arguments: [lock.namespace, lock.name, lock.token, Self.now()])
             return db.changesCount > 0
         }
@@ -183,12 +183,12 @@ extension SQLiteStore {
     public func purgeExpired() async throws -> Int {
         try await pool.write { db in
             let now = Self.now()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 DELETE FROM lunas_kv WHERE (ns, key) IN
                     (SELECT ns, key FROM lunas_kv WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT 10000)
-                """, arguments: [now])
+                """).execute(arguments: [now])
             var count = db.changesCount
-            try db.execute(sql: "DELETE FROM lunas_kv_locks WHERE expires_at <= ?", arguments: [now])
+            try db.cachedStatement(sql: "DELETE FROM lunas_kv_locks WHERE expires_at <= ?").execute(arguments: [now])
             count += db.changesCount
             return count
         }

@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteStore {
     public func loadCredential(_ name: String) async throws -> SealedCredential? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT sealed, version FROM lunas_credentials WHERE name = ?", arguments: [name])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT sealed, version FROM lunas_credentials WHERE name = ?"), arguments: [name])
                 .map { SealedCredential(name: name, sealed: $0[0], version: $0[1]) }
         }
     }
@@ -18,17 +18,17 @@ extension SQLiteStore {
             let now = Self.now()
             try Self.checkFence(fence, db, now: now)
             let version = try Self.nextVersion(db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lunas_credentials (name, sealed, version, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed, version = excluded.version, updated_at = excluded.updated_at
-                """, arguments: [name, sealed, version, now])
+                """).execute(arguments: [name, sealed, version, now])
             return version
         }
     }
 
     public func deleteCredential(_ name: String) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM lunas_credentials WHERE name = ?", arguments: [name])
+            try db.cachedStatement(sql: "DELETE FROM lunas_credentials WHERE name = ?").execute(arguments: [name])
             return db.changesCount > 0
         }
     }
@@ -38,14 +38,14 @@ extension SQLiteStore {
         return try await pool.write { db in
             let now = Self.now()
             let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
-            let existing = try Int64.fetchAll(db, sql: "SELECT at FROM lunas_rate_slots WHERE credential = ? AND at > ? ORDER BY at",
+            let existing = try Int64.fetchAll(try db.cachedStatement(sql: "SELECT at FROM lunas_rate_slots WHERE credential = ? AND at > ? ORDER BY at"),
                                               arguments: [request.credential, lookBack])
             var planner = SlotPlanner(slots: existing, windows: request.windows)
             let granted = planner.place(count: request.count, start: start, latest: latest)
             for at in granted {
-                try db.execute(sql: "INSERT INTO lunas_rate_slots (credential, at) VALUES (?, ?)", arguments: [request.credential, at])
+                try db.cachedStatement(sql: "INSERT INTO lunas_rate_slots (credential, at) VALUES (?, ?)").execute(arguments: [request.credential, at])
             }
-            try db.execute(sql: "DELETE FROM lunas_rate_slots WHERE credential = ? AND at <= ?",
+            try db.cachedStatement(sql: "DELETE FROM lunas_rate_slots WHERE credential = ? AND at <= ?").execute(
                            arguments: [request.credential, now - RateLedgerRules.retention])
             return granted.map { Date(milliseconds: $0) }
         }
@@ -54,10 +54,10 @@ extension SQLiteStore {
     public func enqueue(_ job: JobRequest) async throws -> Int64? {
         try await pool.write { db in
             let now = Self.now()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO lunas_jobs (queue, payload, run_at, unique_key, created_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-                """, arguments: [job.queue, job.payload, job.runAt.map(\.milliseconds) ?? now, job.uniqueKey, now])
+                """).execute(arguments: [job.queue, job.payload, job.runAt.map(\.milliseconds) ?? now, job.uniqueKey, now])
             return db.changesCount > 0 ? db.lastInsertedRowID : nil
         }
     }
@@ -66,16 +66,16 @@ extension SQLiteStore {
         guard let ms = try KVNames.checkTTL(lease) else { return nil }
         return try await pool.write { db in
             let now = Self.now()
-            guard let id = try Int64.fetchOne(db, sql: """
+            guard let id = try Int64.fetchOne(try db.cachedStatement(sql: """
                 SELECT id FROM lunas_jobs
                 WHERE queue = ? AND ((state = 'ready' AND run_at <= ?) OR (state = 'running' AND lease_expires_at <= ?))
                 ORDER BY run_at, id LIMIT 1
-                """, arguments: [queue, now, now]) else { return nil }
+                """), arguments: [queue, now, now]) else { return nil }
             let token = try Self.nextVersion(db)
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
                 UPDATE lunas_jobs SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?, worker = ?
                 WHERE id = ? RETURNING payload, attempts
-                """, arguments: [token, now + ms, worker, id]) else { return nil }
+                """), arguments: [token, now + ms, worker, id]) else { return nil }
             return ClaimedJob(id: id, queue: queue, payload: row[0], attempts: row[1], leaseToken: token, leaseExpiresAt: Date(milliseconds: now + ms))
         }
     }
@@ -84,10 +84,10 @@ extension SQLiteStore {
         guard let ms = try KVNames.checkTTL(lease) else { return nil }
         return try await pool.write { db in
             let now = Self.now()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE lunas_jobs SET lease_expires_at = ?
                 WHERE id = ? AND state = 'running' AND lease_token = ? AND lease_expires_at > ?
-                """, arguments: [now + ms, job.id, job.leaseToken, now])
+                """).execute(arguments: [now + ms, job.id, job.leaseToken, now])
             guard db.changesCount > 0 else { return nil }
             var extended = job
             extended.leaseExpiresAt = Date(milliseconds: now + ms)
@@ -97,10 +97,10 @@ extension SQLiteStore {
 
     public func completeJob(_ job: ClaimedJob, error: String?) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE lunas_jobs SET state = ?, error = ?, finished_at = ?, lease_token = NULL, lease_expires_at = NULL
                 WHERE id = ? AND state = 'running' AND lease_token = ?
-                """, arguments: [error == nil ? "done" : "failed", error, Self.now(), job.id, job.leaseToken])
+                """).execute(arguments: [error == nil ? "done" : "failed", error, Self.now(), job.id, job.leaseToken])
             return db.changesCount > 0
         }
     }

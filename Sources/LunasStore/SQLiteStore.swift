@@ -69,7 +69,7 @@ public final class SQLiteStore: Store {
 
     /// The next store-wide version: one counter row bumped inside the write transaction.
     static func nextVersion(_ db: Database) throws -> Int64 {
-        guard let version = try Int64.fetchOne(db, sql: "UPDATE lunas_counter SET value = value + 1 WHERE name = 'version' RETURNING value") else {
+        guard let version = try Int64.fetchOne(db.cachedStatement(sql: "UPDATE lunas_counter SET value = value + 1 WHERE name = 'version' RETURNING value")) else {
             throw StoreError.invalidArgument("the lunas_counter table is missing its version row: the database is damaged")
         }
         return version
@@ -78,9 +78,9 @@ public final class SQLiteStore: Store {
     /// Throws unless `fence` is still the live holder of its lock.
     static func checkFence(_ fence: KVLock?, _ db: Database, now: Int64) throws {
         guard let fence else { return }
-        let held = try Bool.fetchOne(db, sql: """
+        let held = try Bool.fetchOne(try db.cachedStatement(sql: """
             SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?
-            """, arguments: [fence.namespace, fence.name, fence.token, now]) ?? false
+            """), arguments: [fence.namespace, fence.name, fence.token, now]) ?? false
         if !held { throw StoreError.staleFence(lock: fence.name, token: fence.token) }
     }
 }

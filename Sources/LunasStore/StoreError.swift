@@ -21,6 +21,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case vaultCorrupt(String)
     /// No credential of that name is in the vault.
     case credentialNotFound(String)
+    /// The database refused or failed an operation (its own message, without the values sent).
+    case database(String)
 
     public var description: String {
         switch self {
@@ -44,6 +46,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "credential '\(name)' cannot be decrypted: wrong LUNAS_VAULT_KEY, or the stored data was altered"
         case .credentialNotFound(let name):
             "no credential named '\(name)' in the vault"
+        case .database(let message):
+            "database error: \(message)"
         }
     }
 }

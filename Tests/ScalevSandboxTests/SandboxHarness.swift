@@ -20,6 +20,8 @@ struct SandboxHarness: Sendable {
     static let quick = SandboxConfiguration(seededOrderCount: 60, rateLimitingEnabled: false)
 
     static func start(_ configuration: SandboxConfiguration = SandboxHarness.quick) async throws -> SandboxHarness {
+        var configuration = configuration
+        configuration.frozenClock = true // time moves only when a test advances it
         let sandbox = try await ScalevSandbox.start(configuration)
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.redirectConfiguration = .disallow

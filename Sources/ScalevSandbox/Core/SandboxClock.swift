@@ -7,12 +7,18 @@ import Synchronization
 /// Rate-limit windows use the same clock, so advancing it also frees rate-limit slots.
 public final class SandboxClock: Sendable {
     private let offset: Mutex<Double>
+    /// When set, the wall-clock part stays at this epoch: time moves only when advanced, so a
+    /// test's margins cannot be blurred by a slow machine.
+    private let frozenWall: Double?
 
-    /// A clock `offset` seconds ahead of wall-clock time.
-    public init(offset: Double = 0) { self.offset = Mutex(offset) }
+    /// A clock `offset` seconds ahead of wall-clock time; `frozen` stops the wall-clock part.
+    public init(offset: Double = 0, frozen: Bool = false) {
+        self.offset = Mutex(offset)
+        frozenWall = frozen ? Date().timeIntervalSince1970 : nil
+    }
 
     /// Seconds since the Unix epoch, simulated.
-    public var now: Double { Date().timeIntervalSince1970 + offset.withLock { $0 } }
+    public var now: Double { (frozenWall ?? Date().timeIntervalSince1970) + offset.withLock { $0 } }
 
     /// The current offset from wall-clock time in seconds.
     public var currentOffset: Double { offset.withLock { $0 } }
@@ -24,7 +30,7 @@ public final class SandboxClock: Sendable {
 
     /// Sets the clock so that `now` is `epoch`, if that is not in the past.
     public func set(to epoch: Double) {
-        let wall = Date().timeIntervalSince1970
+        let wall = frozenWall ?? Date().timeIntervalSince1970
         offset.withLock { $0 = max($0, epoch - wall) }
     }
 }

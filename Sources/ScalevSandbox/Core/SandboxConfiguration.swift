@@ -29,6 +29,8 @@ public struct SandboxConfiguration: Sendable {
     public var webhookURLs: [String]
     /// Whether the sandbox logs each request.
     public var logRequests: Bool
+    /// Whether simulated time moves only when advanced through the admin API (for tests).
+    public var frozenClock: Bool = false
 
     /// The documented Scalev business limits: 100 per 10 s and 10,000 per hour.
     public static let scalevBusinessLimits = [RateWindow(limit: 100, seconds: 10), RateWindow(limit: 10_000, seconds: 3600)]

@@ -30,10 +30,10 @@ final class SandboxEngine: Sendable {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let snapshot = try JSONDecoder().decode(SandboxSnapshot.self, from: data)
             initial = snapshot.state
-            clock = SandboxClock(offset: snapshot.clockOffset)
+            clock = SandboxClock(offset: snapshot.clockOffset, frozen: configuration.frozenClock)
         } else {
             initial = SandboxSeed.make(seed: configuration.seed, orderCount: configuration.seededOrderCount, scopes: catalog.allScopes)
-            clock = SandboxClock()
+            clock = SandboxClock(frozen: configuration.frozenClock)
         }
         for url in configuration.webhookURLs where !initial.webhookEndpoints.contains(where: { $0.url == url }) {
             initial.webhookEndpoints.append(WebhookEndpoint(id: initial.number(), url: url, secret: initial.credentials.webhookSecret))

@@ -79,17 +79,17 @@ func rawSQLite(path: String, namespace: String, ops: Int) async throws -> (Doubl
     let set = try await seconds {
         for i in 1...ops {
             try await pool.write { db in
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, NULL)
                     ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = NULL
-                    """, arguments: [namespace, "order:\(i % 1000)", value(i), i])
+                    """).execute(arguments: [namespace, "order:\(i % 1000)", value(i), i])
             }
         }
     }
     let get = try await seconds {
         for i in 1...ops {
             let found = try await pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT value, version FROM lunas_kv WHERE ns = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT value, version FROM lunas_kv WHERE ns = ? AND key = ? AND (expires_at IS NULL OR expires_at > ?)"),
                                  arguments: [namespace, "order:\(i % 1000)", Int64(Date().timeIntervalSince1970 * 1000)]) != nil
             }
             precondition(found, "missing value")
@@ -132,6 +132,16 @@ func rawPostgres(url: String, namespace: String, ops: Int) async throws -> (Doub
     }
 }
 
+/// Seconds per call of a Lua loop calling an async host function that does nothing.
+func asyncCallFloor(ops: Int) async throws -> Double {
+    let state = try LuaState()
+    state.registerAsync("noop") { _ in [] }
+    let start = ContinuousClock.now
+    _ = try await state.run("for i = 1, \(ops) do noop() end")
+    let d = ContinuousClock.now - start
+    return (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) / Double(ops)
+}
+
 let options = Options(CommandLine.arguments)
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-kv-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -141,7 +151,8 @@ var backends: [(String, StoreLocation)] = [("sqlite", .sqlite(path: folder.appen
 if let url = options.postgres { backends.append(("postgres", .postgres(url: url))) }
 
 print("kv benchmark: \(options.ops) ops per measurement, one caller")
-print("op      backend   lua ops/s   raw ops/s   lua/raw")
+print(String(format: "async host call floor (LuaKit, no store): %.1f us per call", try await asyncCallFloor(ops: options.ops) * 1e6))
+print("op      backend   lua ops/s   store ops/s   raw ops/s   lua/raw")
 for (name, location) in backends {
     let store = LazyStore(location: location, options: StoreOptions(purgeInterval: nil))
     let luaNamespace = "bench-lua-\(UUID().uuidString.prefix(8))", rawNamespace = "bench-raw-\(UUID().uuidString.prefix(8))"
@@ -151,9 +162,21 @@ for (name, location) in backends {
     case .sqlite(let path): (rawSet, rawGet) = try await rawSQLite(path: path, namespace: rawNamespace, ops: options.ops)
     case .postgres(let url): (rawSet, rawGet) = try await rawPostgres(url: url, namespace: rawNamespace, ops: options.ops)
     }
-    for (op, lua, raw) in [("kv.set", luaSet, rawSet), ("kv.get", luaGet, rawGet)] {
-        let l = Double(options.ops) / lua, r = Double(options.ops) / raw
-        print(String(format: "%-7@ %-9@ %9.0f   %9.0f   %5.1f%%", op as NSString, name as NSString, l, r, 100 * l / r))
+    // The store's Swift API alone (no Lua), to split the overhead between the store and the binding.
+    let direct = try await store.store()
+    let storeNamespace = "bench-store-\(UUID().uuidString.prefix(8))"
+    let storeSet = try await seconds {
+        for i in 1...options.ops { try await direct.set("order:\(i % 1000)", to: value(i), in: storeNamespace) }
+    }
+    let storeGet = try await seconds {
+        for i in 1...options.ops {
+            let entry = try await direct.get("order:\(i % 1000)", in: storeNamespace)
+            precondition(entry != nil, "missing value")
+        }
+    }
+    for (op, lua, swift, raw) in [("kv.set", luaSet, storeSet, rawSet), ("kv.get", luaGet, storeGet, rawGet)] {
+        let l = Double(options.ops) / lua, s = Double(options.ops) / swift, r = Double(options.ops) / raw
+        print(String(format: "%-7@ %-9@ %9.0f   %11.0f   %9.0f   %5.1f%%", op as NSString, name as NSString, l, s, r, 100 * l / r))
     }
     if let open = store.openStore {
         _ = try? await open.keys(in: luaNamespace, prefix: "", limit: 1, cursor: nil)
