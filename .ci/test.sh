@@ -12,4 +12,15 @@ if [ -x Tests/support/postgres.sh ]; then
   trap 'Tests/support/postgres.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
 fi
 export LUNAS_TEST_POSTGRES_URL="$pg_url"
-swift test --skip-build
+log=$(mktemp /tmp/lunas-test-log.XXXXXX)
+status=0
+swift test --skip-build >"$log" 2>&1 || status=$?
+cat "$log"
+# Swift Testing's summary as the plain closing line (XCTest reports 0 tests: we use none).
+summary=$(grep -E "Test run with [0-9]+ tests? .* (passed|failed)" "$log" | tail -1 || true)
+rm -f "$log"
+total=$(echo "$summary" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
+if [ "$status" -eq 0 ] && [ -n "$total" ]; then
+  echo "tests: $total passed, 0 failed"
+fi
+exit "$status"
