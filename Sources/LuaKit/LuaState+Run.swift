@@ -41,9 +41,8 @@ extension LuaState {
                 clua_pop(L, 1)
                 throw error(status: status, at: -1, traceback: traceback)
             }
-            return try (top + 1...max(top + 1, lua_gettop(L))).prefix(Int(lua_gettop(L) - top)).map {
-                try LuaStack(L: L).value(at: $0)
-            }
+            let count = lua_gettop(L) - top
+            return try (0..<count).map { try LuaStack(L: L).value(at: top + 1 + $0) }
         }
     }
 

@@ -132,6 +132,20 @@ struct CLITests {
         #expect(outcome.stderr == "\(file):3: warning: undefined global 'prnt' (did you mean 'print'?)\n")
     }
 
+    @Test("lunas sandbox --json prints its connection details as one JSON object first")
+    func sandboxJSON() async throws {
+        let outcome = try await LunasProcess.run(["sandbox", "--port", "0", "--json"], interruptWhen: "\n")
+        let firstLine = try #require(outcome.stdout.split(separator: "\n").first)
+        let details = try #require(try JSONSerialization.jsonObject(with: Data(firstLine.utf8)) as? [String: Any])
+        for key in ["base_url", "business_key", "restricted_key", "storefront_key", "store_unique_id",
+                    "customer_email", "customer_password", "webhook_secret"] {
+            #expect(details[key] is String, "missing \(key)")
+        }
+        #expect((details["business_key"] as? String)?.hasPrefix("sk_") == true)
+        #expect((details["restricted_key"] as? String)?.hasPrefix("rk_") == true)
+        #expect((details["base_url"] as? String)?.hasPrefix("http://127.0.0.1:") == true)
+    }
+
     @Test("--version and help")
     func versionAndHelp() async throws {
         let version = try await LunasProcess.run(["--version"])
