@@ -35,7 +35,6 @@ static const char null_tag[] = "json.null";
 static const char array_mt_tag[] = "json.array metatable";
 
 void *clua_json_null(void) { return (void *)null_tag; }
-void *clua_json_array_mt_key(void) { return (void *)array_mt_tag; }
 
 static JSON_NORETURN void raise_top(lua_State *L) {
     lua_error(L);

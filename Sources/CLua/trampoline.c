@@ -65,10 +65,6 @@ int clua_pcall_traceback(lua_State *L, int nargs, int nresults) {
     return status;
 }
 
-int clua_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
-    return lua_resume(co, from, nargs, nresults);
-}
-
 int clua_load_text(lua_State *L, const char *buf, size_t len, const char *chunkname) {
     return luaL_loadbufferx(L, buf, len, chunkname, "t");
 }
@@ -107,17 +103,6 @@ int clua_dump(lua_State *L, char **out, size_t *outlen) {
     return 0;
 }
 
-static int gc_collect(lua_State *L) {
-    lua_gc(L, LUA_GCCOLLECT);
-    return 0;
-}
-
-void clua_gc_collect(lua_State *L) {
-    lua_pushcfunction(L, gc_collect);
-    if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1);
-}
-
-int clua_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 
 static int error_tostring(lua_State *L) {
     lua_pushliteral(L, "where");

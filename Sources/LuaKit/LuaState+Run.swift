@@ -111,7 +111,7 @@ extension LuaState {
     private func resume(_ co: OpaquePointer, nargs: Int32) throws -> Step {
         var nresults: Int32 = 0
         clua_enter(co)
-        let status = clua_resume(co, L, nargs, &nresults)
+        let status = lua_resume(co, L, nargs, &nresults)
         clua_enter(L)
         switch status {
         case LUA_OK:
@@ -154,8 +154,8 @@ extension LuaState {
 
     func stopError(_ reason: Int32) -> LuaError {
         switch reason {
-        case 1: LuaError(.limit(.deadline(limits.deadline ?? .zero)), LuaLimit.deadline(limits.deadline ?? .zero).message)
-        case 2:
+        case Int32(CLUA_STOP_DEADLINE): LuaError(.limit(.deadline(limits.deadline ?? .zero)), LuaLimit.deadline(limits.deadline ?? .zero).message)
+        case Int32(CLUA_STOP_INSTRUCTIONS):
             LuaError(.limit(.instructions(limits.instructions ?? 0)), LuaLimit.instructions(limits.instructions ?? 0).message)
         default: LuaError(.limit(.cancelled), LuaLimit.cancelled.message)
         }
@@ -185,13 +185,24 @@ extension LuaStack {
             guard let p = clua_tolstring_raw(L, index, &length) else { return "" }
             return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
         case LUA_TTABLE:
-            let table = (try? value(at: index))?.tableValue ?? LuaTable()
-            let message = table["message"].stringValue ?? "(error table without message)"
-            return (table["where"].stringValue ?? "") + message
+            // read only the two fields: the rest of the table may be large or cyclic
+            let message = rawStringField("message", of: index) ?? "(error table without message)"
+            return (rawStringField("where", of: index) ?? "") + message
         case LUA_TNIL:
             return "nil"
         default:
             return "(error object is a \(String(cString: lua_typename(L, lua_type(L, index)))) value)"
         }
+    }
+
+    /// `t[name]` of the table at `index` without metamethods, when it is a string.
+    private func rawStringField(_ name: String, of index: Int32) -> String? {
+        let table = lua_absindex(L, index)
+        pushString(name)
+        lua_rawget(L, table)
+        defer { clua_pop(L, 1) }
+        var length = 0
+        guard let p = clua_tolstring_raw(L, -1, &length) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: length), as: UTF8.self)
     }
 }

@@ -53,7 +53,6 @@ public final class LuaState {
         self.chunkCache = chunkCache
         self.executor = executor
         self.watchdog = watchdog
-        control.pointee.run_thread = nil
         control.pointee.max_depth = Int32(clamping: limits.callDepth ?? 0)
         if let instructions = limits.instructions { control.pointee.instr_left = instructions }
 

@@ -1,3 +1,4 @@
+import CLua
 import Foundation
 
 /// A dedicated thread that stops runs whose deadline has passed.
@@ -68,7 +69,7 @@ public final class Watchdog: @unchecked Sendable {
             if first.due <= now {
                 popFirst()
                 live.remove(first.id)
-                first.stopper.stop(1) // CLUA_STOP_DEADLINE
+                first.stopper.stop(Int32(CLUA_STOP_DEADLINE))
                 continue
             }
             let (seconds, attoseconds) = (first.due - now).components

@@ -2,8 +2,6 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    private static let visible = "(expires_at IS NULL OR expires_at > lunas_now_ms())"
-
     public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
         try KVNames.checkKey(key)
         let rows = try await rows("""

@@ -65,12 +65,10 @@ public final class PostgresStore: Store {
 
     private func startPurging() {
         guard let interval = options.purgeInterval else { return }
-        let task = Task.detached(priority: .background) { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard let self, !Task.isCancelled else { return }
-                _ = try? await self.purgeExpired()
-            }
+        let task = ExpiryPurge.start(every: interval) { [weak self] in
+            guard let self else { return false }
+            _ = try? await self.purgeExpired()
+            return true
         }
         tasks.withLock { $0.append(task) }
     }

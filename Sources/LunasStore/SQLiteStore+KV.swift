@@ -3,6 +3,26 @@ import GRDB
 
 extension SQLiteStore {
     private static let visible = "(expires_at IS NULL OR expires_at > ?)"
+    private static let upsert = """
+        INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (ns, key) DO UPDATE SET
+            value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
+        """
+
+    /// One write of a key: its arguments checked, then a transaction in which the fence is
+    /// checked and the next store-wide version taken; `body` gets the time (ms), the version and
+    /// the expiry the options ask for.
+    private func versionedWrite<T: Sendable>(
+        _ key: String, _ value: String, _ namespace: String, _ options: KVWriteOptions,
+        _ body: @escaping @Sendable (Database, _ now: Int64, _ version: Int64, _ expiresAt: Int64?) throws -> T
+    ) async throws -> T {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await pool.write { db in
+            let now = Self.now()
+            try Self.checkFence(options.fence, db, now: now)
+            return try body(db, now, try Self.nextVersion(db), ttl.map { now + $0 })
+        }
+    }
 
     public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
         try KVNames.checkKey(key)
@@ -17,45 +37,25 @@ extension SQLiteStore {
 
     @discardableResult
     public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
-        let ttl = try checkWrite(key, value, namespace, options)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(options.fence, db, now: now)
-            let version = try Self.nextVersion(db)
-            try db.cachedStatement(sql: """
-                INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (ns, key) DO UPDATE SET
-                    value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
-                """).execute(arguments: [namespace, key, value, version, ttl.map { now + $0 }])
+        try await versionedWrite(key, value, namespace, options) { db, _, version, expiresAt in
+            try db.cachedStatement(sql: Self.upsert).execute(arguments: [namespace, key, value, version, expiresAt])
             return version
         }
     }
 
     public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
-        let ttl = try checkWrite(key, value, namespace, options)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(options.fence, db, now: now)
-            let version = try Self.nextVersion(db)
-            try db.cachedStatement(sql: """
-                INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (ns, key) DO UPDATE SET
-                    value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
-                WHERE lunas_kv.expires_at IS NOT NULL AND lunas_kv.expires_at <= ?
-                """).execute(arguments: [namespace, key, value, version, ttl.map { now + $0 }, now])
+        try await versionedWrite(key, value, namespace, options) { db, now, version, expiresAt in
+            try db.cachedStatement(sql: Self.upsert + " WHERE lunas_kv.expires_at IS NOT NULL AND lunas_kv.expires_at <= ?")
+                .execute(arguments: [namespace, key, value, version, expiresAt, now])
             return db.changesCount > 0 ? version : nil
         }
     }
 
     public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
-        let ttl = try checkWrite(key, value, namespace, options)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(options.fence, db, now: now)
-            let version = try Self.nextVersion(db)
+        try await versionedWrite(key, value, namespace, options) { db, now, version, expiresAt in
             try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ? WHERE ns = ? AND key = ? AND \(Self.visible)
-                """).execute(arguments: [value, version, ttl.map { now + $0 }, namespace, key, now])
+                """).execute(arguments: [value, version, expiresAt, namespace, key, now])
             return db.changesCount > 0 ? version : nil
         }
     }
@@ -74,11 +74,7 @@ extension SQLiteStore {
     }
 
     public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
-        let ttl = try checkWrite(key, "0", namespace, options)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(options.fence, db, now: now)
-            let version = try Self.nextVersion(db)
+        try await versionedWrite(key, "0", namespace, options) { db, now, version, expiresAt in
             if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT value FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
                                           arguments: [namespace, key, now]) {
                 let text: String = row[0]
@@ -91,26 +87,18 @@ extension SQLiteStore {
             }
             let (next, overflow) = initial.addingReportingOverflow(delta)
             if overflow { throw StoreError.integerOverflow(key: key) }
-            try db.cachedStatement(sql: """
-                INSERT INTO lunas_kv (ns, key, value, version, expires_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (ns, key) DO UPDATE SET
-                    value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
-                """).execute(arguments: [namespace, key, String(next), version, ttl.map { now + $0 }])
+            try db.cachedStatement(sql: Self.upsert).execute(arguments: [namespace, key, String(next), version, expiresAt])
             return next
         }
     }
 
     public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         guard let expected else { return try await add(key, value: value, in: namespace, options: options) }
-        let ttl = try checkWrite(key, value, namespace, options)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(options.fence, db, now: now)
-            let version = try Self.nextVersion(db)
+        return try await versionedWrite(key, value, namespace, options) { db, now, version, expiresAt in
             try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ?
                 WHERE ns = ? AND key = ? AND version = ? AND \(Self.visible)
-                """).execute(arguments: [value, version, ttl.map { now + $0 }, namespace, key, expected, now])
+                """).execute(arguments: [value, version, expiresAt, namespace, key, expected, now])
             return db.changesCount > 0 ? version : nil
         }
     }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LuaKit
 import LunasRuntime
+import Synchronization
 import LunasStore
 
 struct RunCommand: AsyncParsableCommand {
@@ -79,6 +80,10 @@ struct RunCommand: AsyncParsableCommand {
         options.namespace = namespace
         options.sharedNamespaces = sharedNamespaces
         let run = ScriptRun(file: file, options: options)
+        // Ctrl-C is caught from before the script starts: a signal must not find the default action
+        let cancellation = PendingCancellation()
+        let interrupt = Interrupt { cancellation.cancel() }
+        defer { interrupt.cancel() }
         let task = Task {
             do {
                 let result = try await run.run()
@@ -89,8 +94,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw error
             }
         }
-        let interrupt = Interrupt { task.cancel() }
-        defer { interrupt.cancel() }
+        cancellation.attach(task)
         do {
             _ = try await task.value
             fflush(nil)
@@ -123,6 +127,25 @@ struct RunCommand: AsyncParsableCommand {
             stderr.write(Data(text.utf8))
             return 1
         }
+    }
+}
+
+/// Cancels a task that may not exist yet: a cancellation before `attach` applies on attaching.
+final class PendingCancellation: Sendable {
+    private let state = Mutex<(cancelled: Bool, task: Task<[LuaValue], any Error>?)>((false, nil))
+
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }?.cancel()
+    }
+
+    func attach(_ task: Task<[LuaValue], any Error>) {
+        if state.withLock({ state in
+            state.task = task
+            return state.cancelled
+        }) { task.cancel() }
     }
 }
 

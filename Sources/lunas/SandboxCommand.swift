@@ -63,6 +63,9 @@ struct SandboxCommand: AsyncParsableCommand {
                 configuration.businessRateLimits = windows
             }
         }
+        // listen for Ctrl-C before announcing the sandbox: a signal sent as soon as the details are
+        // read must not be lost
+        let signals = SignalWaiter()
         let sandbox = try await ScalevSandbox.start(configuration)
         let credentials = sandbox.credentials
         if json {
@@ -91,40 +94,48 @@ struct SandboxCommand: AsyncParsableCommand {
                 """)
         }
         fflush(nil)
-        let signals = SignalWaiter()
         await signals.wait()
         await sandbox.stop()
     }
 }
 
-/// Waits for SIGINT or SIGTERM.
-private struct SignalWaiter {
-    func wait() async {
+/// Catches SIGINT and SIGTERM from its creation on; `wait` returns once one has arrived.
+private final class SignalWaiter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var arrived = false
+    private var continuation: CheckedContinuation<Void, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let queue = DispatchQueue(label: "lunas.sandbox.signals")
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = ResumeOnce(continuation)
-            for source in sources {
-                source.setEventHandler { once.resume() }
-                source.resume()
-            }
+        sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        for source in sources {
+            source.setEventHandler { [weak self] in self?.arrive() }
+            source.resume()
         }
-        withExtendedLifetime(sources) {}
     }
-}
 
-/// Resumes a continuation at most once, whichever signal comes first.
-private final class ResumeOnce: @unchecked Sendable {
-    private var continuation: CheckedContinuation<Void, Never>?
-    private let lock = NSLock()
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-    func resume() {
+    private func arrive() {
         lock.lock()
+        arrived = true
         let pending = continuation
         continuation = nil
         lock.unlock()
         pending?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if arrived {
+                lock.unlock()
+                continuation.resume()
+            } else {
+                self.continuation = continuation
+                lock.unlock()
+            }
+        }
     }
 }

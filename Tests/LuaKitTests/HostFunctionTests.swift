@@ -74,6 +74,12 @@ struct HostFunctionTests {
         #expect(plain.traceback?.contains("stack traceback") == true)
     }
 
+    @Test("a cyclic error table still reports its message")
+    func cyclicErrorTable() async throws {
+        let error = try await runError("local e = { message = 'boom' } e.self = e error(e)")
+        #expect(error.message == "boom")
+    }
+
     @Test("a syntax error names the line")
     func syntaxError() throws {
         let state = try LuaState()

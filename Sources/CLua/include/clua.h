@@ -18,10 +18,8 @@
 /* ---- macros Swift cannot import ---- */
 
 static inline int clua_registryindex(void) { return LUA_REGISTRYINDEX; }
-static inline int clua_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline void clua_pop(lua_State *L, int n) { lua_settop(L, -(n)-1); }
 static inline void clua_newtable(lua_State *L) { lua_createtable(L, 0, 0); }
-static inline int clua_isnoneornil(lua_State *L, int i) { return lua_type(L, i) <= 0; }
 static inline lua_Integer clua_tointegerx(lua_State *L, int i, int *isnum) { return lua_tointegerx(L, i, isnum); }
 static inline const char *clua_tolstring_raw(lua_State *L, int i, size_t *len) {
     /* only for values that are already strings: never converts, so never allocates */
@@ -41,7 +39,6 @@ enum {
     CLUA_STOP_DEADLINE = 1,
     CLUA_STOP_INSTRUCTIONS = 2,
     CLUA_STOP_CANCELLED = 3,
-    CLUA_STOP_DEPTH = 4,
 };
 
 #define CLUA_ARENA_CLASSES 32  /* small blocks: 16, 32, ... 512 bytes */
@@ -116,17 +113,12 @@ void *clua_host_yield_marker(void);
 /* lua_pcall of the function below the nargs arguments with a message handler that leaves the
    error value as it is and the traceback in the registry field "lunas.traceback". */
 int clua_pcall_traceback(lua_State *L, int nargs, int nresults);
-/* lua_resume with the coroutine's results; returns the status. */
-int clua_resume(lua_State *co, lua_State *from, int nargs, int *nresults);
 /* Loads text only (never bytecode) from a script. */
 int clua_load_text(lua_State *L, const char *buf, size_t len, const char *chunkname);
 /* Loads bytecode the host itself produced with clua_dump. */
 int clua_load_binary(lua_State *L, const char *buf, size_t len, const char *chunkname);
 /* Dumps the function on top into a new malloc'ed buffer (caller frees); returns 0 on success. */
 int clua_dump(lua_State *L, char **out, size_t *outlen);
-/* Full garbage collection and count, protected. */
-void clua_gc_collect(lua_State *L);
-int clua_gc_count_kb(lua_State *L);
 
 /* ---- profiles (sandbox.c) ----
    Opens the standard library of a profile in a fresh state: sandboxed (base without dofile,
@@ -161,8 +153,6 @@ int clua_table_sort(lua_State *L);
 
 /* The unique light userdata that stands for JSON null. */
 void *clua_json_null(void);
-/* Registry key (a light userdata address) of the metatable that marks a table as a JSON array. */
-void *clua_json_array_mt_key(void);
 /* Marks the table at idx as a JSON array; tells whether the table at idx is so marked. */
 void clua_json_set_array(lua_State *L, int idx);
 int clua_json_is_marked_array(lua_State *L, int idx);
