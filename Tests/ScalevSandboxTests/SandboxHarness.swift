@@ -51,7 +51,7 @@ struct SandboxHarness: Sendable {
         } else if let raw {
             request.body = .bytes(Array(raw.utf8))
         }
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 16 << 20)
         var headers: [String: String] = [:]
         for (name, value) in response.headers { headers[name.lowercased()] = value }

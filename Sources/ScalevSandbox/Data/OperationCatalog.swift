@@ -1,4 +1,5 @@
 import Foundation
+import ScalevCatalog
 
 /// The v3 business operation catalog bundled with the sandbox (240 operations): method, path,
 /// scopes and required body fields of each.
@@ -30,10 +31,7 @@ public struct OperationCatalog: Sendable {
 
     /// The catalog shipped in the module's resources.
     public static func bundled() throws -> OperationCatalog {
-        guard let url = Bundle.module.url(forResource: "scalev-v3-operations", withExtension: "json") else {
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return try OperationCatalog(data: Data(contentsOf: url))
+        try OperationCatalog(data: CatalogResource.data())
     }
 
     /// Parses catalog JSON (the shape of `scalev-v3-operations.json`).

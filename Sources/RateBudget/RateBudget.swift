@@ -1,0 +1,1 @@
+/// Credential-scoped rate budgets (see CredentialBudget).

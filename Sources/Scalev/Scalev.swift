@@ -1,0 +1,1 @@
+/// The Scalev API client (see ScalevClient).
