@@ -11,7 +11,7 @@ build:
 	$(SWIFT) build --product lunas
 
 demo: build
-	$(LUNAS) run scripts/order_report.lua
+	$(LUNAS) run --sandbox scripts/tag_vip_orders.lua
 
 test:
 	@.ci/deps.sh build postgres

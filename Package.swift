@@ -68,6 +68,8 @@ let package = Package(
         .executableTarget(name: "lunas", dependencies: [
             "LuaKit", "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "RateBudget",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .executableTarget(name: "lunas-bench", dependencies: ["LuaKit"], path: "Benchmarks/LunasBench"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], resources: [.copy("Lua")]),

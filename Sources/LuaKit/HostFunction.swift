@@ -3,12 +3,13 @@ import CLua
 /// A Swift function callable from Lua, kept alive by its state.
 final class HostFunctionBox {
     let name: String
-    let stateID: ObjectIdentifier
+    /// The state that registered the function (it owns the box, so it outlives every call).
+    unowned(unsafe) let state: LuaState
     let body: (LuaCall) throws -> Int32
 
-    init(name: String, stateID: ObjectIdentifier, body: @escaping (LuaCall) throws -> Int32) {
+    init(name: String, state: LuaState, body: @escaping (LuaCall) throws -> Int32) {
         self.name = name
-        self.stateID = stateID
+        self.state = state
         self.body = body
     }
 
@@ -118,6 +119,25 @@ public struct LuaCall {
     public func push(_ value: String) { LuaStack(L: L).pushString(value) }
     /// Pushes nil.
     public func pushNil() { lua_pushnil(L) }
+
+    /// Whether ``suspend(_:)`` can park the script here: the state is running a chunk with
+    /// ``LuaState/run(_:arguments:)`` and Lua can yield at this call.
+    public var canSuspend: Bool {
+        function.state.control.pointee.run_thread != nil && lua_isyieldable(L) != 0
+    }
+
+    /// Parks the script until `operation` finishes, then gives the caller its results (or raises
+    /// its error at the caller's line), exactly as a function registered with
+    /// ``LuaState/registerAsync(_:_:)`` does. Return its result from a ``LuaState/registerRaw(_:_:)``
+    /// body, having pushed nothing: so one host function can answer at once when it can and
+    /// suspend only when it must.
+    ///
+    /// Throws (a usage error, raised in Lua) when the script cannot suspend here: under
+    /// ``LuaState/call(_:arguments:)``, or inside a `table.sort` comparator, a `string.gsub`
+    /// callback or a metamethod called from C.
+    public func suspend(_ operation: @escaping @Sendable () async throws -> [LuaValue]) throws -> Int32 {
+        try function.state.suspend(self, name: function.name, operation: operation)
+    }
 
     /// The error Lua's own functions raise for a bad argument.
     public func argumentError(_ index: Int32, expected: String) -> LuaError {

@@ -133,14 +133,21 @@ struct LuaStack {
         return .reference(LuaReference(kind: kind, stateID: stateID, slot: slot))
     }
 
+    /// Whether a chunk is one of the host's own Lua wrappers (named `=lunas.…`): errors are
+    /// reported at the script's line that called into them, not inside them.
+    static func isHostModule(_ source: UnsafePointer<CChar>?) -> Bool {
+        guard let source else { return false }
+        return String(cString: source).hasPrefix("=lunas.")
+    }
+
     /// `file.lua:12: ` for the nearest Lua function from `level` frames up (skipping C functions
-    /// such as `pcall`), or an empty string.
+    /// such as `pcall`, and the host's wrappers), or an empty string.
     func position(level: Int32) -> String {
         var ar = lua_Debug()
         var level = level
         while true {
             guard lua_getstack(L, level, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0 else { return "" }
-            if ar.currentline > 0 { break }
+            if ar.currentline > 0 && !Self.isHostModule(ar.source) { break }
             level += 1
         }
         let source = withUnsafeBytes(of: &ar.short_src) { raw in

@@ -79,7 +79,7 @@ extension LuaState {
                 case .finished(let values):
                     return values
                 case .suspended(let pending):
-                    let result = await stopper.race(pending.operation)
+                    let result = await stopper.race(on: executor, pending.operation)
                     if stopper.reason != 0 { throw stopError(stopper.reason) }
                     nargs = deliver(result, of: pending, to: co)
                 }

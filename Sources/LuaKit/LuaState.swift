@@ -184,7 +184,7 @@ public final class LuaState {
     }
 
     func makeHostFunction(name: String, body: @escaping (LuaCall) throws -> Int32) -> HostFunctionBox {
-        let box = HostFunctionBox(name: name, stateID: ObjectIdentifier(self), body: body)
+        let box = HostFunctionBox(name: name, state: self, body: body)
         hostFunctions.append(box)
         return box
     }

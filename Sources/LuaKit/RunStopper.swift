@@ -39,7 +39,13 @@ final class RunStopper: Sendable {
     }
 
     /// Runs an async host call, unless and until the run is stopped.
-    func race(_ operation: @escaping @Sendable () async throws -> [LuaValue]) async -> Result<[LuaValue], any Error> {
+    ///
+    /// The call runs in a task of its own, so that a stop ends the wait at once even when the
+    /// call ignores cancellation. That task starts immediately on the calling thread (no hop
+    /// to another thread to begin, and a call that completes without suspending costs no
+    /// thread switch at all) and resumes on `executor` after it suspends, where the run
+    /// itself continues.
+    func race(on executor: LuaExecutor, _ operation: @escaping @Sendable () async throws -> [LuaValue]) async -> Result<[LuaValue], any Error> {
         await withCheckedContinuation { continuation in
             let stopped = state.withLock { s -> Bool in
                 guard s.reason == 0 else { return true }
@@ -50,7 +56,7 @@ final class RunStopper: Sendable {
                 continuation.resume(returning: .failure(CancellationError()))
                 return
             }
-            let task = Task.detached { [self] in
+            let task = Task.immediate(executorPreference: executor) { [self] in
                 let result: Result<[LuaValue], any Error>
                 do { result = .success(try await operation()) } catch { result = .failure(error) }
                 let waiter = self.state.withLock { s in

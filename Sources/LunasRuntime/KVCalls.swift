@@ -2,104 +2,149 @@ import Foundation
 import LuaKit
 import LunasStore
 
+/// One `kv` call with its arguments read: the ways to answer it.
+struct KVOperation: Sendable {
+    /// At once on the Lua thread, when the store can answer without waiting (`nil`: never).
+    let now: (@Sendable (any ImmediateKeyValueStore) throws -> KVImmediate<[LuaValue]>)?
+    /// As an async call, the script suspended meanwhile.
+    let later: @Sendable (any Store) async throws -> [LuaValue]
+
+    init(now: (@Sendable (any ImmediateKeyValueStore) throws -> KVImmediate<[LuaValue]>)? = nil,
+         later: @escaping @Sendable (any Store) async throws -> [LuaValue]) {
+        self.now = now
+        self.later = later
+    }
+}
+
+extension KVImmediate {
+    /// The answer converted for Lua.
+    func map<T: Sendable>(_ transform: (Value) throws -> T) rethrows -> KVImmediate<T> {
+        switch self {
+        case .done(let value): .done(try transform(value))
+        case .wouldWait: .wouldWait
+        }
+    }
+}
+
 /// The raw host functions behind `kv`, each taking a namespace handle first and answering
-/// its results (the Lua wrapper puts `err` in front).
+/// its results (the Lua wrapper puts `err` in front). Each reads its arguments into a
+/// ``KVOperation`` on the Lua thread; argument errors are thrown from there.
 struct KVCalls: Sendable {
-    typealias Body = @Sendable (KVArguments) async throws -> [LuaValue]
+    typealias Prepare = @Sendable (KVArguments) throws -> KVOperation
 
     let module: KVModule
 
-    var functions: [(String, Body)] {
+    var functions: [(String, Prepare)] {
         let module = self.module
         return [
             ("get", { a in
-                let (store, ns) = try await module.open(a)
-                guard let entry = try await store.get(try a.string(1, "key"), in: ns) else { return [] }
-                return [.string(LuaString(entry.value)), .integer(entry.version)]
+                let ns = try module.namespace(of: a[0].integerValue), key = try a.string(1, "key")
+                @Sendable func lua(_ entry: KVEntry?) -> [LuaValue] {
+                    guard let entry else { return [] }
+                    return [.string(LuaString(entry.value)), .integer(entry.version)]
+                }
+                return KVOperation(now: { try $0.getNow(key, in: ns).map(lua) },
+                                   later: { lua(try await $0.get(key, in: ns)) })
             }),
             ("set", { a in
-                let (store, ns) = try await module.open(a)
-                let options = try module.writeOptions(a, 3)
-                return [.integer(try await store.set(try a.string(1, "key"), to: try a.string(2, "value"), in: ns, options: options))]
+                let ns = try module.namespace(of: a[0].integerValue), options = try module.writeOptions(a, 3)
+                let key = try a.string(1, "key"), value = try a.string(2, "value")
+                return KVOperation(now: { try $0.setNow(key, to: value, in: ns, options: options).map { [.integer($0)] } },
+                                   later: { [.integer(try await $0.set(key, to: value, in: ns, options: options))] })
             }),
             ("add", { a in
-                let (store, ns) = try await module.open(a)
-                let options = try module.writeOptions(a, 3)
-                return [try await store.add(try a.string(1, "key"), value: try a.string(2, "value"), in: ns, options: options).lua]
+                let ns = try module.namespace(of: a[0].integerValue), options = try module.writeOptions(a, 3)
+                let key = try a.string(1, "key"), value = try a.string(2, "value")
+                return KVOperation(now: { try $0.addNow(key, value: value, in: ns, options: options).map { [$0.lua] } },
+                                   later: { [try await $0.add(key, value: value, in: ns, options: options).lua] })
             }),
             ("replace", { a in
-                let (store, ns) = try await module.open(a)
-                let options = try module.writeOptions(a, 3)
-                return [try await store.replace(try a.string(1, "key"), with: try a.string(2, "value"), in: ns, options: options).lua]
+                let ns = try module.namespace(of: a[0].integerValue), options = try module.writeOptions(a, 3)
+                let key = try a.string(1, "key"), value = try a.string(2, "value")
+                return KVOperation(now: { try $0.replaceNow(key, with: value, in: ns, options: options).map { [$0.lua] } },
+                                   later: { [try await $0.replace(key, with: value, in: ns, options: options).lua] })
             }),
             ("delete", { a in
-                let (store, ns) = try await module.open(a)
-                let options = try module.writeOptions(a, 2, allowed: ["fence"])
-                return [.boolean(try await store.delete(try a.string(1, "key"), in: ns, fence: options.fence))]
+                let ns = try module.namespace(of: a[0].integerValue), options = try module.writeOptions(a, 2, allowed: ["fence"])
+                let key = try a.string(1, "key")
+                return KVOperation(now: { try $0.deleteNow(key, in: ns, fence: options.fence).map { [.boolean($0)] } },
+                                   later: { [.boolean(try await $0.delete(key, in: ns, fence: options.fence))] })
             }),
             ("incr", { a in
-                let (store, ns) = try await module.open(a)
+                let ns = try module.namespace(of: a[0].integerValue)
                 let by = try a.integer(2, "the increment", default: 1)
                 let table = try a.options(3, allowed: ["init", "ttl", "fence"])
                 let initial = try KVArguments([table["init"]]).integer(0, "init", default: 0)
                 let options = try module.writeOptions(a, 3, allowed: ["init", "ttl", "fence"])
-                return [.integer(try await store.increment(try a.string(1, "key"), by: by, initial: initial, in: ns, options: options))]
+                let key = try a.string(1, "key")
+                return KVOperation(
+                    now: { try $0.incrementNow(key, by: by, initial: initial, in: ns, options: options).map { [.integer($0)] } },
+                    later: { [.integer(try await $0.increment(key, by: by, initial: initial, in: ns, options: options))] })
             }),
             ("cas", { a in
-                let (store, ns) = try await module.open(a)
+                let ns = try module.namespace(of: a[0].integerValue)
                 let version: Int64? = if case .nil = a[2] { nil } else { try a.integer(2, "version") }
                 let options = try module.writeOptions(a, 4)
-                return [try await store.compareAndSwap(try a.string(1, "key"), version: version, to: try a.string(3, "value"), in: ns, options: options).lua]
+                let key = try a.string(1, "key"), value = try a.string(3, "value")
+                return KVOperation(
+                    now: { try $0.compareAndSwapNow(key, version: version, to: value, in: ns, options: options).map { [$0.lua] } },
+                    later: { [try await $0.compareAndSwap(key, version: version, to: value, in: ns, options: options).lua] })
             }),
             ("keys", { a in
-                let (store, ns) = try await module.open(a)
+                let ns = try module.namespace(of: a[0].integerValue)
                 let prefix = if case .nil = a[1] { "" } else { try a.string(1, "prefix") }
                 let table = try a.options(2, allowed: ["limit", "cursor"])
-                let limit = try KVArguments([table["limit"]]).integer(0, "limit", default: 100)
+                let limit = Int(clamping: try KVArguments([table["limit"]]).integer(0, "limit", default: 100))
                 let cursor: String? = if case .nil = table["cursor"] { nil } else { try KVArguments([table["cursor"]]).string(0, "cursor") }
-                let page = try await store.keys(in: ns, prefix: prefix, limit: Int(clamping: limit), cursor: cursor)
-                return [.table(LuaTable(array: page.keys.map { .string(LuaString($0)) })), page.cursor.map { .string(LuaString($0)) } ?? .nil]
+                @Sendable func lua(_ page: KVPage) -> [LuaValue] {
+                    [.table(LuaTable(array: page.keys.map { .string(LuaString($0)) })), page.cursor.map { .string(LuaString($0)) } ?? .nil]
+                }
+                return KVOperation(now: { try $0.keysNow(in: ns, prefix: prefix, limit: limit, cursor: cursor).map(lua) },
+                                   later: { lua(try await $0.keys(in: ns, prefix: prefix, limit: limit, cursor: cursor)) })
             }),
             ("ttl", { a in
-                let (store, ns) = try await module.open(a)
-                switch try await store.timeToLive(try a.string(1, "key"), in: ns) {
-                case .absent: return [.nil]
-                case .persistent: return [.integer(-1)]
-                case .remaining(let d): return [.number(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)]
+                let ns = try module.namespace(of: a[0].integerValue), key = try a.string(1, "key")
+                @Sendable func lua(_ ttl: KVTimeToLive) -> [LuaValue] {
+                    switch ttl {
+                    case .absent: [.nil]
+                    case .persistent: [.integer(-1)]
+                    case .remaining(let d): [.number(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)]
+                    }
                 }
+                return KVOperation(now: { try $0.timeToLiveNow(key, in: ns).map(lua) },
+                                   later: { lua(try await $0.timeToLive(key, in: ns)) })
             }),
             ("lock", { a in
-                let (store, ns) = try await module.open(a)
+                let ns = try module.namespace(of: a[0].integerValue)
                 let name = try a.string(1, "lock name")
                 let table = try a.options(2, allowed: ["ttl", "wait"])
                 let ttl = try KVArguments.seconds(table["ttl"], "ttl") ?? .seconds(30)
                 let wait = try KVArguments.seconds(table["wait"], "wait") ?? .zero
-                guard let lock = try await module.acquire(store, name, ns, ttl: ttl, wait: wait) else { return [] }
-                return [.integer(lock.token), .number(lock.expiresAt.timeIntervalSince1970)]
+                return KVOperation(later: { store in
+                    guard let lock = try await module.acquire(store, name, ns, ttl: ttl, wait: wait) else { return [] }
+                    return [.integer(lock.token), .number(lock.expiresAt.timeIntervalSince1970)]
+                })
             }),
             ("refresh", { a in
-                let (store, _) = try await module.open(a)
+                _ = try module.namespace(of: a[0].integerValue)
                 let lock = try module.lock(a[1])
                 let table = try a.options(2, allowed: ["ttl"])
                 let ttl = try KVArguments.seconds(table["ttl"], "ttl") ?? .seconds(30)
-                guard let refreshed = try await store.refreshLock(lock, ttl: ttl) else { return [] }
-                return [.number(refreshed.expiresAt.timeIntervalSince1970)]
+                return KVOperation(later: { store in
+                    guard let refreshed = try await store.refreshLock(lock, ttl: ttl) else { return [] }
+                    return [.number(refreshed.expiresAt.timeIntervalSince1970)]
+                })
             }),
             ("unlock", { a in
-                let (store, _) = try await module.open(a)
-                return [.boolean(try await store.releaseLock(try module.lock(a[1])))]
+                _ = try module.namespace(of: a[0].integerValue)
+                let lock = try module.lock(a[1])
+                return KVOperation(later: { [.boolean(try await $0.releaseLock(lock))] })
             }),
         ]
     }
 }
 
 extension KVModule {
-    /// The store and the namespace of the call's handle (argument 0).
-    func open(_ arguments: KVArguments) async throws -> (any Store, String) {
-        let ns = try namespace(of: arguments[0].integerValue)
-        return (try await store.store(), ns)
-    }
-
     /// The `ttl` and `fence` of an options table.
     func writeOptions(_ arguments: KVArguments, _ index: Int, allowed: Set<String> = ["ttl", "fence"]) throws -> KVWriteOptions {
         let table = try arguments.options(index, allowed: allowed)

@@ -35,14 +35,36 @@ public struct KVModule: Sendable {
             }
             return [.nil, .integer(Int64(index + 1))]
         }
-        for (name, body) in calls.functions {
-            state.registerAsync("__kv.\(name)") { arguments in
+        let store = self.store
+        for (name, prepare) in calls.functions {
+            // Answered at once on the Lua thread when the store can do it without waiting (SQLite
+            // with its write lock free: no suspension, no thread hop), else as an async call.
+            state.registerRaw("__kv.\(name)") { call in
+                let arguments = KVArguments(try (0..<call.count).map { try call.value($0 + 1) })
+                let operation: KVOperation
                 do {
-                    return try await [.nil] + body(KVArguments(arguments))
-                } catch let error as CancellationError {
-                    throw error
+                    operation = try prepare(arguments)
+                    // only where the call could also suspend, so that kv behaves the same
+                    // whichever path answers (it fails in a table.sort comparator either way)
+                    if call.canSuspend, let now = operation.now,
+                       let open = store.openStore as? any ImmediateKeyValueStore,
+                       case .done(let results) = try now(open) {
+                        call.pushNil()
+                        for result in results { call.push(result) }
+                        return Int32(results.count + 1)
+                    }
                 } catch {
-                    return [.string(LuaString(String(describing: error)))]
+                    call.push(.string(LuaString(String(describing: error))))
+                    return 1
+                }
+                return try call.suspend {
+                    do {
+                        return try await [.nil] + operation.later(store.store())
+                    } catch let error as CancellationError {
+                        throw error
+                    } catch {
+                        return [.string(LuaString(String(describing: error)))]
+                    }
                 }
             }
         }

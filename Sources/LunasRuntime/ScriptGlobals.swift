@@ -8,7 +8,7 @@ public enum ScriptGlobals {
         "pairs", "pcall", "print", "rawequal", "rawget", "rawlen", "rawset", "require", "select",
         "setmetatable", "tonumber", "tostring", "type", "warn", "xpcall",
         "coroutine", "math", "os", "string", "table", "utf8",
-        "arg", "json", "kv", "log",
+        "arg", "json", "kv", "log", "scalev",
     ]
 
     /// The globals of the trusted profile.

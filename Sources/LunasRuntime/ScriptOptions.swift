@@ -25,6 +25,8 @@ public struct ScriptOptions: Sendable {
     public var sharedNamespaces: [String] = []
     /// The folder script namespaces are relative to.
     public var scriptsFolder: String? = "scripts"
+    /// The Scalev credentials the run may use; `nil` leaves `scalev` out.
+    public var scalev: ScalevAccess? = nil
 
     /// The defaults of `lunas run`: sandboxed, 256 MiB, no deadline.
     public init(

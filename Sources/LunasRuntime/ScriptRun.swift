@@ -52,8 +52,12 @@ public struct ScriptRun: Sendable {
             chunkCache: cache)
         let logger = self.logger
         state.installLog { logger.log($0) }
+        let namespace = options.namespace ?? ScriptNamespace.name(forScript: file, scriptsFolder: options.scriptsFolder)
+        if let scalev = options.scalev {
+            let deadline = options.limits.deadline.map { ContinuousClock.now + $0 }
+            try ScalevModule(access: scalev, script: namespace, deadline: deadline).install(in: state)
+        }
         if let store = options.store {
-            let namespace = options.namespace ?? ScriptNamespace.name(forScript: file, scriptsFolder: options.scriptsFolder)
             try KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces).install(in: state, cache: cache)
         }
         var arg = LuaTable(array: options.arguments.map { .string(LuaString($0)) })

@@ -24,17 +24,28 @@ extension PostgresStore {
         try await !rows("DELETE FROM lunas_credentials WHERE name = \(name) RETURNING 1").isEmpty
     }
 
-    public func reserveSlots(_ request: SlotRequest) async throws -> [Date] {
+    public func reserve(_ request: SlotRequest) async throws -> SlotGrant {
         try RateLedgerRules.check(request)
         let logger = self.logger
+        let released = RateLedgerRules.released(request)
         return try await transaction { connection in
             // One credential's reservations are serialised by a transaction-scoped advisory lock.
             let key = "lunas.rate:" + request.credential
             try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))::text", logger: logger)
+            if !released.isEmpty {
+                // One row per released time (a time may have been granted several times).
+                try await connection.query("""
+                    DELETE FROM lunas_rate_slots WHERE id IN (
+                        SELECT id FROM (SELECT id, at, row_number() OVER (PARTITION BY at ORDER BY id) AS n
+                                        FROM lunas_rate_slots WHERE credential = \(request.credential) AND at = ANY(\(released)::bigint[])) AS s
+                        JOIN (SELECT at, count(*) AS k FROM unnest(\(released)::bigint[]) AS r(at) GROUP BY at) AS r USING (at)
+                        WHERE s.n <= r.k)
+                    """, logger: logger)
+            }
             // The time after the lock was granted (now() would be the transaction's start).
             let nowRows = try await connection.query(
                 "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", logger: logger).collect()
-            guard let now = try nowRows.first?.decode(Int64.self) else { return [] }
+            guard let now = try nowRows.first?.decode(Int64.self) else { return SlotGrant(times: [], now: Date()) }
             let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
             let existing = try await connection.query("""
                 SELECT at FROM lunas_rate_slots WHERE credential = \(request.credential) AND at > \(lookBack) ORDER BY at
@@ -49,7 +60,7 @@ extension PostgresStore {
             try await connection.query("""
                 DELETE FROM lunas_rate_slots WHERE credential = \(request.credential) AND at <= \(now - RateLedgerRules.retention)
                 """, logger: logger)
-            return granted.map { Date(milliseconds: $0) }
+            return RateLedgerRules.grant(request, now: now, planner: planner, granted: granted)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 extension SQLiteStore {
     private static let visible = "(expires_at IS NULL OR expires_at > ?)"
@@ -9,50 +10,96 @@ extension SQLiteStore {
             value = excluded.value, version = excluded.version, expires_at = excluded.expires_at
         """
 
-    /// One write of a key: its arguments checked, then a transaction in which the fence is
-    /// checked and the next store-wide version taken; `body` gets the time (ms), the version and
-    /// the expiry the options ask for.
-    private func versionedWrite<T: Sendable>(
-        _ key: String, _ value: String, _ namespace: String, _ options: KVWriteOptions,
-        _ body: @escaping @Sendable (Database, _ now: Int64, _ version: Int64, _ expiresAt: Int64?) throws -> T
-    ) async throws -> T {
-        let ttl = try checkWrite(key, value, namespace, options)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(options.fence, db, now: now)
-            return try body(db, now, try Self.nextVersion(db), ttl.map { now + $0 })
+    // MARK: - Where key-value work runs
+    //
+    // Reads use the pool's readers. Writes all go through `kvWriter`, a connection of their own
+    // whose busy timeout is 0: SQLite never waits inside a write. The async path waits instead,
+    // between attempts, with a cancellable sleep (for up to the busy timeout, as before); the
+    // immediate path (`...Now`, for the Lua `kv` module on its own threads) runs only when no
+    // other key-value write is using or waiting for the writer, and gives up (`.wouldWait`)
+    // when another connection or process holds the write lock. So an immediate call blocks its
+    // thread for one local transaction at most, never for a lock.
+
+    /// A write transaction (IMMEDIATE) on the key-value writer, retried while another connection
+    /// holds the write lock, for up to the busy timeout.
+    func kvWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + options.busyTimeout
+        var pause = Duration.milliseconds(1)
+        while true {
+            do {
+                kvWriterUsers.add(1, ordering: .acquiringAndReleasing)
+                defer { kvWriterUsers.subtract(1, ordering: .acquiringAndReleasing) }
+                return try await kvWriter.write(body)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                let now = ContinuousClock.now
+                guard now < deadline else { throw error }
+                try await Task.sleep(for: min(pause, deadline - now))
+                pause = min(pause * 2, .milliseconds(100))
+            }
         }
     }
 
-    public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
-        try KVNames.checkKey(key)
-        return try await pool.read { db in
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
-                SELECT value, version, expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)
-                """), arguments: [namespace, key, Self.now()]) else { return nil }
-            let expires: Int64? = row[2]
-            return KVEntry(value: row[0], version: row[1], expiresAt: expires.map { Date(milliseconds: $0) })
+    /// The write at once on this thread, or `.wouldWait` when another key-value write is using
+    /// the writer or another connection holds the write lock (then nothing was written).
+    func kvWriteNow<T>(_ body: (Database) throws -> T) throws -> KVImmediate<T> {
+        guard kvWriterUsers.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else {
+            return .wouldWait
+        }
+        defer { kvWriterUsers.subtract(1, ordering: .acquiringAndReleasing) }
+        do {
+            return .done(try kvWriter.write(body))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return .wouldWait
         }
     }
 
-    @discardableResult
-    public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
-        try await versionedWrite(key, value, namespace, options) { db, _, version, expiresAt in
+    /// The read at once on this thread (a WAL reader never waits for writers).
+    func kvReadNow<T>(_ body: (Database) throws -> T) throws -> KVImmediate<T> {
+        do {
+            return .done(try pool.read(body))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return .wouldWait
+        }
+    }
+
+    // MARK: - The operations, each one transaction body shared by both paths
+
+    /// One write of a key, inside the write transaction: the fence checked and the next
+    /// store-wide version taken; `body` gets the time (ms), the version and the expiry.
+    private static func versionedWrite<T>(
+        _ db: Database, _ fence: KVLock?, _ ttl: Int64?,
+        _ body: (Database, _ now: Int64, _ version: Int64, _ expiresAt: Int64?) throws -> T
+    ) throws -> T {
+        let now = Self.now()
+        try Self.checkFence(fence, db, now: now)
+        return try body(db, now, try Self.nextVersion(db), ttl.map { now + $0 })
+    }
+
+    private static func getBody(_ db: Database, _ key: String, _ namespace: String) throws -> KVEntry? {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
+            SELECT value, version, expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)
+            """), arguments: [namespace, key, Self.now()]) else { return nil }
+        let expires: Int64? = row[2]
+        return KVEntry(value: row[0], version: row[1], expiresAt: expires.map { Date(milliseconds: $0) })
+    }
+
+    private static func setBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64 {
+        try versionedWrite(db, fence, ttl) { db, _, version, expiresAt in
             try db.cachedStatement(sql: Self.upsert).execute(arguments: [namespace, key, value, version, expiresAt])
             return version
         }
     }
 
-    public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
-        try await versionedWrite(key, value, namespace, options) { db, now, version, expiresAt in
+    private static func addBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64? {
+        try versionedWrite(db, fence, ttl) { db, now, version, expiresAt in
             try db.cachedStatement(sql: Self.upsert + " WHERE lunas_kv.expires_at IS NOT NULL AND lunas_kv.expires_at <= ?")
                 .execute(arguments: [namespace, key, value, version, expiresAt, now])
             return db.changesCount > 0 ? version : nil
         }
     }
 
-    public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
-        try await versionedWrite(key, value, namespace, options) { db, now, version, expiresAt in
+    private static func replaceBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64? {
+        try versionedWrite(db, fence, ttl) { db, now, version, expiresAt in
             try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ? WHERE ns = ? AND key = ? AND \(Self.visible)
                 """).execute(arguments: [value, version, expiresAt, namespace, key, now])
@@ -60,21 +107,17 @@ extension SQLiteStore {
         }
     }
 
-    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
-        try KVNames.checkKey(key)
-        try KVNames.checkNamespace(namespace)
-        return try await pool.write { db in
-            let now = Self.now()
-            try Self.checkFence(fence, db, now: now)
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "DELETE FROM lunas_kv WHERE ns = ? AND key = ? RETURNING expires_at"),
-                                             arguments: [namespace, key]) else { return false }
-            let expires: Int64? = row[0]
-            return expires.map { $0 > now } ?? true
-        }
+    private static func deleteBody(_ db: Database, _ key: String, _ namespace: String, _ fence: KVLock?) throws -> Bool {
+        let now = Self.now()
+        try Self.checkFence(fence, db, now: now)
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "DELETE FROM lunas_kv WHERE ns = ? AND key = ? RETURNING expires_at"),
+                                         arguments: [namespace, key]) else { return false }
+        let expires: Int64? = row[0]
+        return expires.map { $0 > now } ?? true
     }
 
-    public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
-        try await versionedWrite(key, "0", namespace, options) { db, now, version, expiresAt in
+    private static func incrementBody(_ db: Database, _ key: String, _ delta: Int64, _ initial: Int64, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64 {
+        try versionedWrite(db, fence, ttl) { db, now, version, expiresAt in
             if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT value FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
                                           arguments: [namespace, key, now]) {
                 let text: String = row[0]
@@ -92,9 +135,8 @@ extension SQLiteStore {
         }
     }
 
-    public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
-        guard let expected else { return try await add(key, value: value, in: namespace, options: options) }
-        return try await versionedWrite(key, value, namespace, options) { db, now, version, expiresAt in
+    private static func swapBody(_ db: Database, _ key: String, _ expected: Int64, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64? {
+        try versionedWrite(db, fence, ttl) { db, now, version, expiresAt in
             try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ?
                 WHERE ns = ? AND key = ? AND version = ? AND \(Self.visible)
@@ -103,37 +145,81 @@ extension SQLiteStore {
         }
     }
 
-    public func keys(in namespace: String, prefix: String, limit: Int, cursor: String?) async throws -> KVPage {
-        try KVNames.checkNamespace(namespace)
-        try KVNames.checkLimit(limit)
-        let after = try KVCursor.decode(cursor)
-        let keys = try await pool.read { db in
-            try String.fetchAll(try db.cachedStatement(sql: """
-                SELECT key FROM lunas_kv
-                WHERE ns = ? AND key >= ? AND substr(key, 1, length(?)) = ? AND key > ? AND \(Self.visible)
-                ORDER BY key LIMIT ?
-                """), arguments: [namespace, prefix, prefix, prefix, after, Self.now(), limit + 1])
-        }
+    private static func keysBody(_ db: Database, _ namespace: String, _ prefix: String, _ limit: Int, _ after: String) throws -> KVPage {
+        let keys = try String.fetchAll(try db.cachedStatement(sql: """
+            SELECT key FROM lunas_kv
+            WHERE ns = ? AND key >= ? AND substr(key, 1, length(?)) = ? AND key > ? AND \(Self.visible)
+            ORDER BY key LIMIT ?
+            """), arguments: [namespace, prefix, prefix, prefix, after, Self.now(), limit + 1])
         return KVPage(keys: Array(keys.prefix(limit)), cursor: keys.count > limit ? keys[limit - 1] : nil)
             .withEncodedCursor()
     }
 
+    private static func timeToLiveBody(_ db: Database, _ key: String, _ namespace: String) throws -> KVTimeToLive {
+        let now = Self.now()
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
+                                         arguments: [namespace, key, now]) else { return .absent }
+        let expires: Int64? = row[0]
+        return expires.map { .remaining(.milliseconds($0 - now)) } ?? .persistent
+    }
+
+    // MARK: - KeyValueStore
+
+    public func get(_ key: String, in namespace: String) async throws -> KVEntry? {
+        try KVNames.checkKey(key)
+        return try await pool.read { db in try Self.getBody(db, key, namespace) }
+    }
+
+    @discardableResult
+    public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await kvWrite { db in try Self.setBody(db, key, value, namespace, options.fence, ttl) }
+    }
+
+    public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await kvWrite { db in try Self.addBody(db, key, value, namespace, options.fence, ttl) }
+    }
+
+    public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await kvWrite { db in try Self.replaceBody(db, key, value, namespace, options.fence, ttl) }
+    }
+
+    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+        try KVNames.checkKey(key)
+        try KVNames.checkNamespace(namespace)
+        return try await kvWrite { db in try Self.deleteBody(db, key, namespace, fence) }
+    }
+
+    public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
+        let ttl = try checkWrite(key, "0", namespace, options)
+        return try await kvWrite { db in try Self.incrementBody(db, key, delta, initial, namespace, options.fence, ttl) }
+    }
+
+    public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
+        guard let expected else { return try await add(key, value: value, in: namespace, options: options) }
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try await kvWrite { db in try Self.swapBody(db, key, expected, value, namespace, options.fence, ttl) }
+    }
+
+    public func keys(in namespace: String, prefix: String, limit: Int, cursor: String?) async throws -> KVPage {
+        try KVNames.checkNamespace(namespace)
+        try KVNames.checkLimit(limit)
+        let after = try KVCursor.decode(cursor)
+        return try await pool.read { db in try Self.keysBody(db, namespace, prefix, limit, after) }
+    }
+
     public func timeToLive(_ key: String, in namespace: String) async throws -> KVTimeToLive {
         try KVNames.checkKey(key)
-        return try await pool.read { db in
-            let now = Self.now()
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT expires_at FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
-                                             arguments: [namespace, key, now]) else { return .absent }
-            let expires: Int64? = row[0]
-            return expires.map { .remaining(.milliseconds($0 - now)) } ?? .persistent
-        }
+        return try await pool.read { db in try Self.timeToLiveBody(db, key, namespace) }
     }
 
     public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
         try KVNames.checkKey(name)
         try KVNames.checkNamespace(namespace)
         guard let ms = try KVNames.checkTTL(ttl) else { return nil }
-        return try await pool.write { db in
+        return try await kvWrite { db in
             let now = Self.now()
             if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND expires_at > ?"),
                                  arguments: [namespace, name, now]) == true { return nil }
@@ -148,7 +234,7 @@ extension SQLiteStore {
 
     public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
         guard let ms = try KVNames.checkTTL(ttl) else { return nil }
-        return try await pool.write { db in
+        return try await kvWrite { db in
             let now = Self.now()
             try db.cachedStatement(sql: "UPDATE lunas_kv_locks SET expires_at = ? WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?").execute(
                            arguments: [now + ms, lock.namespace, lock.name, lock.token, now])
@@ -160,7 +246,7 @@ extension SQLiteStore {
     }
 
     public func releaseLock(_ lock: KVLock) async throws -> Bool {
-        try await pool.write { db in
+        try await kvWrite { db in
             try db.cachedStatement(sql: "DELETE FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?").execute(
                            arguments: [lock.namespace, lock.name, lock.token, Self.now()])
             return db.changesCount > 0
@@ -194,4 +280,55 @@ extension SQLiteStore {
 extension KVPage {
     /// The page with its cursor (the last key) made opaque.
     func withEncodedCursor() -> KVPage { KVPage(keys: keys, cursor: cursor.map(KVCursor.encode)) }
+}
+
+extension SQLiteStore: ImmediateKeyValueStore {
+    public func getNow(_ key: String, in namespace: String) throws -> KVImmediate<KVEntry?> {
+        try KVNames.checkKey(key)
+        return try kvReadNow { db in try Self.getBody(db, key, namespace) }
+    }
+
+    public func setNow(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64> {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try kvWriteNow { db in try Self.setBody(db, key, value, namespace, options.fence, ttl) }
+    }
+
+    public func addNow(_ key: String, value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?> {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try kvWriteNow { db in try Self.addBody(db, key, value, namespace, options.fence, ttl) }
+    }
+
+    public func replaceNow(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?> {
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try kvWriteNow { db in try Self.replaceBody(db, key, value, namespace, options.fence, ttl) }
+    }
+
+    public func deleteNow(_ key: String, in namespace: String, fence: KVLock?) throws -> KVImmediate<Bool> {
+        try KVNames.checkKey(key)
+        try KVNames.checkNamespace(namespace)
+        return try kvWriteNow { db in try Self.deleteBody(db, key, namespace, fence) }
+    }
+
+    public func incrementNow(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64> {
+        let ttl = try checkWrite(key, "0", namespace, options)
+        return try kvWriteNow { db in try Self.incrementBody(db, key, delta, initial, namespace, options.fence, ttl) }
+    }
+
+    public func compareAndSwapNow(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?> {
+        guard let expected else { return try addNow(key, value: value, in: namespace, options: options) }
+        let ttl = try checkWrite(key, value, namespace, options)
+        return try kvWriteNow { db in try Self.swapBody(db, key, expected, value, namespace, options.fence, ttl) }
+    }
+
+    public func keysNow(in namespace: String, prefix: String, limit: Int, cursor: String?) throws -> KVImmediate<KVPage> {
+        try KVNames.checkNamespace(namespace)
+        try KVNames.checkLimit(limit)
+        let after = try KVCursor.decode(cursor)
+        return try kvReadNow { db in try Self.keysBody(db, namespace, prefix, limit, after) }
+    }
+
+    public func timeToLiveNow(_ key: String, in namespace: String) throws -> KVImmediate<KVTimeToLive> {
+        try KVNames.checkKey(key)
+        return try kvReadNow { db in try Self.timeToLiveBody(db, key, namespace) }
+    }
 }

@@ -33,10 +33,15 @@ extension SQLiteStore {
         }
     }
 
-    public func reserveSlots(_ request: SlotRequest) async throws -> [Date] {
+    public func reserve(_ request: SlotRequest) async throws -> SlotGrant {
         try RateLedgerRules.check(request)
         return try await pool.write { db in
             let now = Self.now()
+            for at in RateLedgerRules.released(request) {
+                try db.cachedStatement(sql: """
+                    DELETE FROM lunas_rate_slots WHERE id = (SELECT id FROM lunas_rate_slots WHERE credential = ? AND at = ? LIMIT 1)
+                    """).execute(arguments: [request.credential, at])
+            }
             let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
             let existing = try Int64.fetchAll(try db.cachedStatement(sql: "SELECT at FROM lunas_rate_slots WHERE credential = ? AND at > ? ORDER BY at"),
                                               arguments: [request.credential, lookBack])
@@ -47,7 +52,7 @@ extension SQLiteStore {
             }
             try db.cachedStatement(sql: "DELETE FROM lunas_rate_slots WHERE credential = ? AND at <= ?").execute(
                            arguments: [request.credential, now - RateLedgerRules.retention])
-            return granted.map { Date(milliseconds: $0) }
+            return RateLedgerRules.grant(request, now: now, planner: planner, granted: granted)
         }
     }
 

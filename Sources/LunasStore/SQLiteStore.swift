@@ -10,6 +10,12 @@ public final class SQLiteStore: Store {
     /// Where this store lives.
     public let location: StoreLocation
     let pool: DatabasePool
+    /// The connection every key-value write goes through (see SQLiteStore+KV.swift): its busy
+    /// timeout is 0, so a write never waits inside SQLite; the async path retries instead.
+    let kvWriter: DatabaseQueue
+    /// How many key-value writes are using or waiting for `kvWriter` (the immediate path runs
+    /// only when none is, so it never blocks behind another).
+    let kvWriterUsers = Atomic<Int>(0)
     let options: StoreOptions
     private let purger = Mutex<Task<Void, Never>?>(nil)
 
@@ -24,10 +30,15 @@ public final class SQLiteStore: Store {
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try await pool.writeWithoutTransaction { db in try SQLiteSchema.migrate(db) }
+        var writerConfiguration = configuration
+        writerConfiguration.label = "lunas.store.kv"
+        writerConfiguration.busyMode = .immediateError
+        self.kvWriter = try DatabaseQueue(path: path, configuration: writerConfiguration)
+        self.pool = pool
         self.location = .sqlite(path: path)
         self.options = options
-        try await pool.writeWithoutTransaction { db in try SQLiteSchema.migrate(db) }
         startPurging()
     }
 
@@ -49,6 +60,7 @@ public final class SQLiteStore: Store {
 
     public func close() async {
         purger.withLock { $0?.cancel() }
+        try? kvWriter.close()
         try? pool.close()
     }
 

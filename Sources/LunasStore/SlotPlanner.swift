@@ -31,19 +31,20 @@ struct SlotPlanner {
         while moved {
             moved = false
             for window in windows {
-                // The slot goes after any equal times. Any limit+1 consecutive slots (the new
-                // one among them) must span at least the window's length.
+                // The slot goes after any equal times (index i of the slots with it inserted).
+                // Any limit+1 consecutive slots, the new one among them, must span at least the
+                // window's length.
                 let i = upperBound(t)
                 let n = window.limit
-                var candidate = slots
-                candidate.insert(t, at: i)
-                let low = max(0, i - n), high = min(i, candidate.count - 1 - n)
+                let count = slots.count + 1
+                func at(_ k: Int) -> Int64 { k < i ? slots[k] : k == i ? t : slots[k - 1] }
+                let low = max(0, i - n), high = min(i, count - 1 - n)
                 guard low <= high else { continue }
-                for j in low...high where candidate[j + n] - candidate[j] < window.length {
+                for j in low...high where at(j + n) - at(j) < window.length {
                     // Too many in (x - length, x]: if the new slot ends the group it moves to
                     // the first time the group's oldest leaves the window; otherwise past the
                     // next existing slot.
-                    t = j + n == i ? candidate[j] + window.length : max(t, candidate[i + 1])
+                    t = j + n == i ? at(j) + window.length : max(t, at(i + 1))
                     moved = true
                     break
                 }

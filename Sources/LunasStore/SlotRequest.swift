@@ -12,13 +12,20 @@ public struct SlotRequest: Sendable, Equatable {
     public var notBefore: Date?
     /// Slots later than now + horizon are not granted.
     public var horizon: Duration
+    /// Slots reserved earlier and never used, given back before the new ones are placed (one
+    /// slot per time). Removing a slot never makes any window fuller, so this is always safe.
+    public var releasing: [Date]
+    /// How far back the grant reports the credential's slots (``SlotGrant/recent``); zero: none.
+    public var report: Duration
 
     /// A request.
-    public init(credential: String, count: Int, windows: [RateWindow], notBefore: Date? = nil, horizon: Duration = .seconds(3600)) {
+    public init(credential: String, count: Int, windows: [RateWindow], notBefore: Date? = nil, horizon: Duration = .seconds(3600), releasing: [Date] = [], report: Duration = .zero) {
         self.credential = credential
         self.count = count
         self.windows = windows
         self.notBefore = notBefore
         self.horizon = horizon
+        self.releasing = releasing
+        self.report = report
     }
 }

@@ -35,7 +35,7 @@ struct Lunas: AsyncParsableCommand {
             3 a limit ended the run, 130 interrupted (Ctrl-C).
             """,
         version: LunasVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self, AuthCommand.self])
 }
 
 enum LunasVersion {

@@ -5,6 +5,8 @@ import LuaKit
 import LunasRuntime
 import Synchronization
 import LunasStore
+import AsyncHTTPClient
+import ScalevSandbox
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,8 +44,26 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("shared-ns"), help: "A shared kv namespace the script may open with kv.shared(NAME); repeatable.")
     var sharedNamespaces: [String] = []
 
+    @Flag(help: "Run against a local Scalev sandbox started in this process, with its credentials (and lunas-sandbox.db).")
+    var sandbox = false
+
+    @Option(help: "The credential the script uses (a name from lunas.toml; with --sandbox: sandbox, sandbox-restricted, sandbox-storefront).")
+    var credential: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Send reads; print writes instead of sending them, answering each with dry_run = true.")
+    var dryRun = false
+
+    @Flag(help: "Trace every Scalev request and response (secrets redacted) on standard error.")
+    var verbose = false
+
+    @Option(help: "The configuration file (default: lunas.toml when present).")
+    var config: String?
+
     @Argument(parsing: .postTerminator, help: "Arguments for the script, after --.")
     var scriptArguments: [String] = []
+
+    /// Where `--sandbox` keeps the local sandbox's data between runs.
+    static let sandboxDataFile = "lunas-sandbox.json"
 
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
@@ -69,30 +89,58 @@ struct RunCommand: AsyncParsableCommand {
                 instructions: instructions.map { $0 * 1_000_000 }),
             arguments: scriptArguments,
             logLevel: LuaLogRecord.Level(rawValue: logLevel) ?? .info)
+        let configuration: LunasConfiguration
         let kvStore: LazyStore
         do {
-            kvStore = LazyStore(location: try StoreLocation.resolve(explicit: store))
+            configuration = try LunasConfiguration.load(path: config)
+            kvStore = LazyStore(location: try StoreLocation.resolve(explicit: store ?? configuration.store, sandbox: sandbox))
         } catch {
             FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if let folder = configuration.scriptsFolder { options.scriptsFolder = folder }
+        let scriptName = namespace ?? ScriptNamespace.name(forScript: file, scriptsFolder: options.scriptsFolder)
+        let entry = configuration.scripts[scriptName]
+        if timeout == nil, let seconds = entry?.timeout { options.limits.deadline = .milliseconds(Int64((seconds * 1000).rounded())) }
         options.store = kvStore
         options.namespace = namespace
-        options.sharedNamespaces = sharedNamespaces
+        options.sharedNamespaces = sharedNamespaces + (entry?.shared ?? [])
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let localSandbox: ScalevSandbox?
+        do {
+            let pacer = try BudgetPacer(store: kvStore, weights: [scriptName: entry?.weight ?? 1]) { script, wait in
+                let seconds = String(format: "%.1f", Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+                FileHandle.standardError.write(Data("lunas: \(script) waits \(seconds) s for the credential's rate budget\n".utf8))
+            }
+            let setup = ScalevSetup(
+                configuration: configuration, script: scriptName, requestedCredential: credential, dryRun: dryRun, verbose: verbose, pacer: pacer)
+            if sandbox {
+                // the sandbox keeps its data beside its store, so a second run sees the first one's writes
+                let started = try await ScalevSandbox.start(SandboxConfiguration(dataFile: Self.sandboxDataFile))
+                localSandbox = started
+                options.scalev = try setup.sandboxAccess(started, http: http)
+            } else {
+                localSandbox = nil
+                options.scalev = try await setup.configuredAccess(http: http, store: kvStore)
+            }
+            options.secrets += options.scalev?.secrets ?? []
+        } catch {
+            try? await http.shutdown()
+            FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let run = ScriptRun(file: file, options: options)
         // Ctrl-C is caught from before the script starts: a signal must not find the default action
         let cancellation = PendingCancellation()
         let interrupt = Interrupt { cancellation.cancel() }
         defer { interrupt.cancel() }
         let task = Task {
-            do {
-                let result = try await run.run()
-                await kvStore.close()
-                return result
-            } catch {
-                await kvStore.close()
-                throw error
-            }
+            let outcome: Result<[LuaValue], any Error>
+            do { outcome = .success(try await run.run()) } catch { outcome = .failure(error) }
+            await kvStore.close()
+            try? await http.shutdown()
+            await localSandbox?.stop()
+            return try outcome.get()
         }
         cancellation.attach(task)
         do {

@@ -157,4 +157,40 @@ struct AsyncTests {
         }
         #expect(total == Int64(count * (count - 1) / 2 + count))
     }
+
+    @Test("an async call that completes without suspending resumes the script at once, many times over")
+    func completesWithoutSuspending() async throws {
+        let state = try LuaState()
+        state.registerAsync("echo") { arguments in arguments }
+        let values = try await state.run("local n = 0 for i = 1, 10000 do n = n + echo(i) end return n")
+        #expect(values == [50_005_000])
+    }
+
+    @Test("a raw host function answers at once or suspends, as it chooses")
+    func rawAnswersOrSuspends() async throws {
+        let state = try LuaState()
+        state.registerRaw("maybe") { call in
+            let n = try call.integer(1)
+            guard n % 2 == 0 else {
+                return try call.suspend {
+                    await Task.yield()
+                    return [.integer(n * 10)]
+                }
+            }
+            call.push(n)
+            call.push(call.canSuspend)
+            return 2
+        }
+        let values = try await state.run("""
+            local a, yieldable = maybe(2)
+            local b = maybe(3)
+            local ok, err = pcall(table.sort, {1, 2}, function(x, y) return maybe(x + 2) < maybe(y + 2) end)
+            return a, yieldable, b, ok, err
+            """)
+        #expect(values[0...3] == [2, true, 30, false])
+        #expect(values[4].stringValue?.contains("cannot call async function 'maybe'") == true, "\(values[4])")
+        // synchronously, an even argument still answers; an odd one cannot suspend
+        #expect(try state.call("local n, yieldable = maybe(4) return n, yieldable") == [4, false])
+        #expect(throws: LuaError.self) { _ = try state.call("return maybe(5)") }
+    }
 }

@@ -81,6 +81,29 @@ struct LimitTests {
         }
     }
 
+    @Test("deadline: it ends the run even when the async call it waits on ignores cancellation")
+    func deadlineIgnoredCancellation() async throws {
+        let release = AsyncStream<Void>.makeStream()
+        let state = try LuaState(limits: LuaLimits(deadline: .milliseconds(200)))
+        state.registerAsync("stubborn") { _ in
+            // ignores cancellation: waits until the test lets it go
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Task.detached {
+                    for await _ in release.stream { break }
+                    continuation.resume()
+                }
+            }
+            return []
+        }
+        do {
+            _ = try await state.run("return stubborn()")
+            Issue.record("the run did not stop")
+        } catch let error as LuaError {
+            #expect(error.kind == .limit(.deadline(.milliseconds(200))))
+        }
+        release.continuation.finish()
+    }
+
     @Test("instructions: a budget ends the run")
     func instructions() async throws {
         let error = try await runError("local n = 0 while true do n = n + 1 end", limits: LuaLimits(instructions: 1_000_000))

@@ -46,4 +46,22 @@ import Testing
             for store in stores { await store.close() }
         }
     }
+
+    @Test(arguments: Backend.available)
+    func releasedSlotsFreeTheirWindowAndGrantsReportTheLedger(_ backend: Backend) async throws {
+        try await withStore(backend) { f in
+            let windows = [RateWindow(length: .seconds(120), limit: 3)]
+            let first = try await f.store.reserve(SlotRequest(credential: f.namespace, count: 3, windows: windows))
+            #expect(first.times.count == 3)
+            #expect(abs(first.now.timeIntervalSince(first.times[0])) < 1)
+            // Two of them are given back (one time twice, if it was granted twice): two fit again at once.
+            let again = try await f.store.reserve(SlotRequest(
+                credential: f.namespace, count: 2, windows: windows, horizon: .seconds(1), releasing: Array(first.times.suffix(2)),
+                report: .seconds(60)))
+            #expect(again.times.count == 2)
+            #expect(again.recent.count == 3)
+            let none = try await f.store.reserve(SlotRequest(credential: f.namespace, count: 1, windows: windows, horizon: .seconds(1)))
+            #expect(none.times.isEmpty && none.recent.isEmpty)
+        }
+    }
 }

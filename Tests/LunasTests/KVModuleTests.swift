@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LuaKit
 import LunasRuntime
 import LunasStore
@@ -152,5 +153,34 @@ import Testing
         #expect(try await w.run(file, store: store) == [2])
         #expect(!store.isOpen)
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aDeadlineEndsARunWaitingForTheWriteLockAndTheWriteGoesThroughOnceFree() async throws {
+        let w = try KVWorkspace()
+        defer { w.remove() }
+        let path = w.folder.appendingPathComponent("lunas.db").path
+        let store = LazyStore(location: .sqlite(path: path))
+        let namespace = "locked-\(UUID().uuidString)"
+        let file = try w.script("writer", "kv.set('k', (...)) return (kv.get('k'))")
+        #expect(try await w.run(file, store: store, namespace: namespace, arguments: ["1"]) == ["1"]) // the store is open
+        // another connection (as another process would) takes the write lock and keeps it
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: path, configuration: configuration)
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        let limited = ScriptOptions(limits: LuaLimits(memory: 256 << 20, deadline: .milliseconds(300)))
+        do {
+            _ = try await w.run(file, store: store, namespace: namespace, arguments: ["2"], options: limited)
+            Issue.record("the run did not stop")
+        } catch let error as LuaError {
+            #expect(error.kind == .limit(.deadline(.milliseconds(300))))
+        }
+        // reads go on meanwhile; once the lock is free, writes go through again
+        let reader = try w.script("reader", "return (kv.get('k'))")
+        #expect(try await w.run(reader, store: store, namespace: namespace) == ["1"])
+        try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        try other.close()
+        #expect(try await w.run(file, store: store, namespace: namespace, arguments: ["3"]) == ["3"])
+        await store.close()
     }
 }

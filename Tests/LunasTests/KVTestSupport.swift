@@ -45,8 +45,10 @@ struct KVWorkspace {
     }
 
     /// Runs a script in-process with `kv` on `store`.
-    func run(_ file: String, store: LazyStore, namespace: String? = nil, shared: [String] = []) async throws -> [LuaValue] {
-        var options = ScriptOptions()
+    func run(_ file: String, store: LazyStore, namespace: String? = nil, shared: [String] = [],
+             arguments: [String] = [], options: ScriptOptions = ScriptOptions()) async throws -> [LuaValue] {
+        var options = options
+        options.arguments = arguments
         options.store = store
         options.namespace = namespace
         options.sharedNamespaces = shared

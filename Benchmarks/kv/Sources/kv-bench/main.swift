@@ -132,10 +132,14 @@ func rawPostgres(url: String, namespace: String, ops: Int) async throws -> (Doub
     }
 }
 
-/// Seconds per call of a Lua loop calling an async host function that does nothing.
-func asyncCallFloor(ops: Int) async throws -> Double {
+/// Seconds per call of a Lua loop calling an async host function that does nothing (and, with
+/// `suspending`, suspends once, as real I/O does).
+func asyncCallFloor(ops: Int, suspending: Bool = false) async throws -> Double {
     let state = try LuaState()
-    state.registerAsync("noop") { _ in [] }
+    state.registerAsync("noop") { _ in
+        if suspending { await Task.yield() }
+        return []
+    }
     let start = ContinuousClock.now
     _ = try await state.run("for i = 1, \(ops) do noop() end")
     let d = ContinuousClock.now - start
@@ -151,7 +155,8 @@ var backends: [(String, StoreLocation)] = [("sqlite", .sqlite(path: folder.appen
 if let url = options.postgres { backends.append(("postgres", .postgres(url: url))) }
 
 print("kv benchmark: \(options.ops) ops per measurement, one caller")
-print(String(format: "async host call floor (LuaKit, no store): %.1f us per call", try await asyncCallFloor(ops: options.ops) * 1e6))
+print(String(format: "async host call floor (LuaKit, no store): %.1f us per call; %.1f us when it suspends",
+             try await asyncCallFloor(ops: options.ops) * 1e6, try await asyncCallFloor(ops: options.ops, suspending: true) * 1e6))
 print("op      backend   lua ops/s   store ops/s   raw ops/s   lua/raw")
 for (name, location) in backends {
     let store = LazyStore(location: location, options: StoreOptions(purgeInterval: nil))

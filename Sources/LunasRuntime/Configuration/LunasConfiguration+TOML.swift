@@ -1,0 +1,179 @@
+import Foundation
+import TOMLKit
+
+extension LunasConfiguration {
+    /// Parses `lunas.toml` text. Unknown keys, wrong types and inline secrets are errors that
+    /// name the key and say what to write instead.
+    public init(toml text: String, file: String = LunasConfiguration.defaultFile) throws {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(file: file, message: "line \(error.source.begin.line): \(error.description)")
+        }
+        let top = TOMLSection(table: root, path: "", file: file)
+        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts"])
+        var configuration = LunasConfiguration(
+            file: file,
+            baseURL: try top.origin("base_url"),
+            v2BaseURL: try top.origin("v2_base_url"),
+            store: try top.string("store"),
+            scriptsFolder: try top.string("scripts_folder"),
+            vaultKeyFile: try top.string("vault_key_file"),
+            defaultCredential: try top.string("default_credential"))
+        for (name, section) in try top.sections("credentials") {
+            configuration.credentials[name] = try CredentialEntry(name: name, section: section)
+        }
+        for (name, section) in try top.sections("scripts") {
+            configuration.scripts[name] = try ScriptEntry(name: name, section: section)
+        }
+        try configuration.checkReferences()
+        self = configuration
+    }
+
+    private func checkReferences() throws {
+        let file = self.file ?? Self.defaultFile
+        let known = credentials.keys.sorted()
+        func check(_ name: String, at key: String) throws {
+            guard credentials[name] == nil else { return }
+            let list = known.isEmpty ? "none is defined" : "defined: \(known.joined(separator: ", "))"
+            throw ConfigurationError(file: file, message: "\(key) names credential '\(name)', which is not defined (\(list))")
+        }
+        if let defaultCredential { try check(defaultCredential, at: "default_credential") }
+        for script in scripts.values.sorted(by: { $0.name < $1.name }) {
+            if let credential = script.credential { try check(credential, at: "scripts.\(script.name).credential") }
+            for grant in script.grants ?? [] { try check(grant, at: "scripts.\(script.name).grants") }
+        }
+    }
+}
+
+extension CredentialEntry {
+    init(name: String, section: TOMLSection) throws {
+        try section.allow(["kind", "secret_env", "client_secret_env", "vault", "base_url", "budget", "store", "publishable_key", "client_id", "business"])
+        guard let kindText = try section.string("kind") else {
+            throw section.error("kind", "is missing: say which family this credential is (\(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let kind = Kind(rawValue: kindText) else {
+            throw section.error("kind", "is '\(kindText)'; expected one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.init(name: name, kind: kind)
+        secretEnvironment = try section.string(kind == .oauth ? "client_secret_env" : "secret_env")
+        vaultName = try section.string("vault")
+        baseURL = try section.origin("base_url")
+        budget = try section.strings("budget")
+        storeID = try section.string("store")
+        publishableKey = try section.string("publishable_key")
+        clientID = try section.string("client_id")
+        businessID = try section.string("business")
+        switch kind {
+        case .apiKey:
+            if secretEnvironment == nil && vaultName == nil {
+                throw section.error("secret_env", "is missing: name the environment variable holding the key (secret_env = \"SCALEV_API_KEY\"), or store it in the vault with `lunas auth key \(name)` and write vault = \"\(name)\"")
+            }
+        case .oauth:
+            if clientID == nil { throw section.error("client_id", "is missing: the OAuth application's client id") }
+        case .storefront, .customer:
+            if storeID == nil { throw section.error("store", "is missing: the store's unique id (store_…)") }
+            if publishableKey == nil { throw section.error("publishable_key", "is missing: the store's storefront key (sfpk_…)") }
+        }
+    }
+}
+
+extension ScriptEntry {
+    init(name: String, section: TOMLSection) throws {
+        try section.allow(["credential", "grants", "shared", "weight", "timeout", "memory"])
+        self.init(name: name)
+        credential = try section.string("credential")
+        grants = try section.strings("grants")
+        shared = try section.strings("shared") ?? []
+        if let weight = try section.integer("weight") {
+            guard (1...1000).contains(weight) else { throw section.error("weight", "must be between 1 and 1000, not \(weight)") }
+            self.weight = weight
+        }
+        timeout = try section.number("timeout")
+        if let timeout, !(timeout > 0) { throw section.error("timeout", "must be a positive number of seconds") }
+        memory = try section.integer("memory")
+        if let memory, memory <= 0 { throw section.error("memory", "must be a positive number of MiB") }
+    }
+}
+
+/// A table of the TOML document with its dotted path, read strictly.
+struct TOMLSection {
+    let table: TOMLTable
+    let path: String
+    let file: String
+
+    func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    func error(_ name: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, message: "\(key(name)) \(message)")
+    }
+
+    func allow(_ names: [String]) throws {
+        for name in table.keys where !names.contains(name) {
+            let close = names.min { editDistance(name, $0) < editDistance(name, $1) }
+            let hint = close.map { editDistance(name, $0) <= max(2, name.count / 3) ? " (did you mean '\($0)'?)" : "" } ?? ""
+            if name == "secret" || name == "api_key" || name == "client_secret" || name == "password" {
+                throw error(name, "holds a secret inline; keep secrets out of the file: name an environment variable (secret_env / client_secret_env) or use the vault (`lunas auth`)")
+            }
+            throw error(name, "is not a known key\(hint); known here: \(names.joined(separator: ", "))")
+        }
+    }
+
+    private func value(_ name: String) -> TOMLValue? { table[name]?.tomlValue }
+
+    func string(_ name: String) throws -> String? {
+        guard let value = value(name) else { return nil }
+        guard let text = value.string else { throw error(name, "must be a string") }
+        return text
+    }
+
+    func strings(_ name: String) throws -> [String]? {
+        guard let value = value(name) else { return nil }
+        guard let array = value.array else { throw error(name, "must be an array of strings, like [\"a\", \"b\"]") }
+        return try array.map { item in
+            guard let text = item.tomlValue.string else { throw error(name, "must be an array of strings, like [\"a\", \"b\"]") }
+            return text
+        }
+    }
+
+    func integer(_ name: String) throws -> Int? {
+        guard let value = value(name) else { return nil }
+        guard let number = value.int else { throw error(name, "must be an integer") }
+        return number
+    }
+
+    func number(_ name: String) throws -> Double? {
+        guard let value = value(name) else { return nil }
+        if let number = value.int { return Double(number) }
+        guard let number = value.double else { throw error(name, "must be a number") }
+        return number
+    }
+
+    /// An origin URL: scheme and host, no path (`https://api.scalev.com`).
+    func origin(_ name: String) throws -> String? {
+        guard let text = try string(name) else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw error(name, "must be an http(s) origin like https://api.scalev.com, not '\(text)'")
+        }
+        guard url.path.isEmpty || url.path == "/" else {
+            throw error(name, "must be an origin without a path (write https://api.scalev.com, not \(text)): the client adds /v3 itself")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    func sections(_ name: String) throws -> [(String, TOMLSection)] {
+        guard let value = value(name) else { return [] }
+        guard let table = value.table else { throw error(name, "must be a table of [\(key(name)).NAME] sections") }
+        return try table.keys.sorted().map { child in
+            guard let section = table[child]?.tomlValue.table else {
+                throw ConfigurationError(file: file, message: "\(key(name)).\(child) must be a table ([\(key(name)).\(child)])")
+            }
+            return (child, TOMLSection(table: section, path: key(name) + "." + child, file: file))
+        }
+    }
+}
+
+private func editDistance(_ a: String, _ b: String) -> Int {
+    ScriptGlobals.editDistance(Array(a), Array(b))
+}

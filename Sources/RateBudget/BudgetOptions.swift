@@ -1,0 +1,34 @@
+/// How ``RateBudgets`` turns windows into slots. The defaults suit Scalev over a network; every
+/// process sharing a ledger should use the same options.
+public struct BudgetOptions: Sendable, Equatable {
+    /// Added to every window's length when slots are placed, so that the lateness of a send and
+    /// the jitter of the network cannot make the server see more than the limit in a window.
+    public var margin: Duration
+    /// How late a slot may still be used; a slot found later is given back. Keep it below
+    /// ``margin``.
+    public var grace: Duration
+    /// The shortest window is also enforced in this many parts (20/2s -> 2 per 200 ms), so that
+    /// slots come steadily rather than in bursts of the whole limit: the same throughput, fairer
+    /// turns and no burst for the server to jitter. 1 turns it off.
+    public var burstDivisions: Int
+    /// The most slots one ledger write reserves.
+    public var maxBlock: Int
+    /// The most reserved, unused slots a process holds for one credential.
+    public var maxPool: Int
+    /// While the credential is saturated, slots are reserved this far ahead of demand.
+    public var lookahead: Duration
+    /// A wait longer than this calls the caller's `onLongWait`.
+    public var longWait: Duration
+
+    /// Options.
+    public init(margin: Duration = .milliseconds(20), grace: Duration = .milliseconds(10), burstDivisions: Int = 10,
+                maxBlock: Int = 64, maxPool: Int = 128, lookahead: Duration = .seconds(1), longWait: Duration = .seconds(1)) {
+        self.margin = margin
+        self.grace = grace
+        self.burstDivisions = burstDivisions
+        self.maxBlock = maxBlock
+        self.maxPool = maxPool
+        self.lookahead = lookahead
+        self.longWait = longWait
+    }
+}

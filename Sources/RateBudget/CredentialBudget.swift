@@ -1,0 +1,397 @@
+import Foundation
+import Logging
+import LunasStore
+
+/// One credential's budget in this process. Calls wait in a ``FairQueue``; slots come from the
+/// ledger in blocks sized to the demand and are handed out, in fair order, at their times.
+/// Everything happens in `tick()`, run on each event (a call, a grant, an answer, a timer).
+actor CredentialBudget {
+    private struct Waiter {
+        let id: UInt64
+        let enqueued: ContinuousClock.Instant
+        let continuation: CheckedContinuation<Duration, any Error>
+    }
+
+    private struct Waiting {
+        let script: String
+        let tag: Double
+        let deadline: ContinuousClock.Instant?
+        let onLongWait: (@Sendable (Duration) -> Void)?
+    }
+
+    let credential: String
+    private let ledger: any RateLedger
+    private let options: BudgetOptions
+    private let logger: Logger?
+    private var metrics: BudgetMetrics
+    private var spec = BudgetSpec(windows: [])
+    private var specGeneration = 0
+    /// A limit the server announced below every window of the spec.
+    private var learnedLimit: Int?
+
+    private var queue = FairQueue<Waiter>()
+    private var waiting: [UInt64: Waiting] = [:]
+    private var deadlines = 0
+    private var notices: [(due: ContinuousClock.Instant, id: UInt64)] = []
+    private var nextID: UInt64 = 0
+    private var scripts: [String: (weight: Int, seen: ContinuousClock.Instant)] = [:]
+
+    private var pool = SlotPool()
+    private var releasing: [Date] = []
+    private var ledgerClock: LedgerClock
+    private var lastLedgerCall: ContinuousClock.Instant
+    private var refilling = false
+    private var refillRetryAt: ContinuousClock.Instant?
+    /// Whether the last grant had to go into the future: demand exceeds the windows.
+    private var saturated = false
+    /// The ledger's slots (every process's) at the last grant, on the local clock.
+    private var view: [ContinuousClock.Instant] = []
+    private var sends = SendLog()
+    private var arrivals = SendLog()
+    private var feedback = ServerFeedback()
+    private var wake: (at: ContinuousClock.Instant, generation: UInt64, task: Task<Void, Never>)?
+    private var wakeGeneration: UInt64 = 0
+
+    init(credential: String, ledger: any RateLedger, options: BudgetOptions, logger: Logger?) {
+        self.credential = credential
+        self.ledger = ledger
+        self.options = options
+        self.logger = logger
+        self.metrics = BudgetMetrics(credential: credential)
+        let now = ContinuousClock.now
+        self.ledgerClock = LedgerClock(base: now)
+        self.lastLedgerCall = now
+    }
+
+    // MARK: Calls
+
+    func acquire(spec: BudgetSpec, script: String, weight: Int, deadline: ContinuousClock.Instant?,
+                 onLongWait: (@Sendable (Duration) -> Void)?) async throws -> Duration {
+        let now = ContinuousClock.now
+        adopt(spec)
+        scripts[script] = (max(1, weight), now)
+        if spec.windows.isEmpty {
+            metrics.granted(script: script, waited: .zero)
+            return .zero
+        }
+        arrivals.append(now)
+        nextID += 1
+        let id = nextID
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                enqueue(Waiter(id: id, enqueued: now, continuation: continuation), script: script, weight: max(1, weight),
+                        deadline: deadline, onLongWait: onLongWait, now: now)
+            }
+        } onCancel: {
+            Task { await self.fail(id, CancellationError()) }
+        }
+    }
+
+    private func enqueue(_ waiter: Waiter, script: String, weight: Int, deadline: ContinuousClock.Instant?,
+                         onLongWait: (@Sendable (Duration) -> Void)?, now: ContinuousClock.Instant) {
+        let tag = queue.push(id: waiter.id, script: script, weight: weight, item: waiter)
+        waiting[waiter.id] = Waiting(script: script, tag: tag, deadline: deadline, onLongWait: onLongWait)
+        if deadline != nil { deadlines += 1 }
+        let start = estimatedStart(tag: tag, id: waiter.id, now: now)
+        if let deadline, start > deadline {
+            fail(waiter.id, BudgetError.deadlineExceeded(credential: credential, wouldWait: start - now))
+            return
+        }
+        if let onLongWait {
+            if start - now > options.longWait { onLongWait(start - now) } else { notices.append((now + options.longWait, waiter.id)) }
+        }
+        tick()
+    }
+
+    func observe(script: String, status: Int, remaining: Int?, limit: Int?, reset: Date?) {
+        let now = ContinuousClock.now
+        feedback.answered(now: now)
+        guard !spec.windows.isEmpty else { return }
+        let longest = (spec.windows.map(\.length).max() ?? .zero) + options.margin
+        var resetAt = reset.map { now + .milliseconds(Int64(($0.timeIntervalSinceNow * 1000).rounded(.up))) }
+        if let at = resetAt, at <= now { resetAt = nil }            // a reset in the past says nothing
+        if let at = resetAt, at > now + longest { resetAt = now + longest }
+        if let limit, limit > 0, limit < (spec.windows.map(\.limit).min() ?? limit) {
+            learnedLimit = min(learnedLimit ?? limit, limit)
+        }
+        var outside = 0
+        if let remaining, let limit, let index = windowIndex(limit: limit) {
+            // The server counted limit - remaining in the window; the ledger knows of `known`.
+            let length = spec.windows[index].length
+            let tolerance = options.margin + options.grace
+            let known = view.count { $0 > now - length - tolerance && $0 <= now }
+            outside = limit - max(0, remaining) - known
+            if outside > 0 { feedback.sawOutside(window: index, count: outside, now: now) }
+        }
+        if let remaining, remaining <= 0, outside > 0, let resetAt { feedback.pause(until: resetAt) }
+        if status == 429 {
+            metrics.refused(script: script)
+            let shortest = (spec.windows.map(\.length).min() ?? .zero) + options.margin
+            let until = resetAt ?? now + shortest
+            feedback.pause(until: until)
+            logger?.notice("429 received; pausing the credential", metadata: [
+                "credential": "\(credential)", "script": "\(script)", "seconds": "\((until - now).secondsValue)"])
+        }
+        tick()
+    }
+
+    func snapshot(script: String) -> BudgetSnapshot {
+        let now = ContinuousClock.now
+        let wall = Date()
+        func date(_ instant: ContinuousClock.Instant) -> Date { wall.addingTimeInterval((instant - now).secondsValue) }
+        let held = feedback.held(now: now)
+        let limits = effectiveLimits(now: now)
+        let states = spec.windows.enumerated().map { index, window in
+            let local = sends.window(window.length, now: now)
+            let known = view.count { $0 > now - window.length && $0 <= now }
+            let used = max(local.count, known)
+            let remaining = held == nil ? max(0, limits[index] - used) : 0
+            return BudgetSnapshot.WindowState(window: window, remaining: remaining, reset: local.oldest.map { date($0 + window.length) })
+        }
+        let recent = scripts.filter { now - $0.value.seen <= max(.seconds(60), spec.windows.map(\.length).min() ?? .zero) }
+        let weight = scripts[script]?.weight ?? 1
+        let total = recent.values.map(\.weight).reduce(0, +) + (recent[script] == nil ? weight : 0)
+        return BudgetSnapshot(credential: credential, script: script, windows: states, pausedUntil: held.map(date),
+                              weight: weight, share: Double(weight) / Double(max(1, total)), waiting: queue.count)
+    }
+
+    // MARK: The model
+
+    private func adopt(_ new: BudgetSpec) {
+        guard new != spec else { return }
+        if !spec.windows.isEmpty {
+            logger?.info("rate budget changed", metadata: ["credential": "\(credential)", "from": "\(spec)", "to": "\(new)"])
+        }
+        spec = new
+        specGeneration += 1
+        learnedLimit = nil
+        // Slots placed under the old windows may break the new ones: give them back.
+        releasing += pool.removeAll().map(\.time)
+    }
+
+    /// The spec window a header's limit speaks of (the shortest with that limit).
+    private func windowIndex(limit: Int) -> Int? {
+        spec.windows.indices.filter { spec.windows[$0].limit == limit }.min { spec.windows[$0].length < spec.windows[$1].length }
+    }
+
+    /// How far back grants report the ledger's slots: the longest window the headers can be
+    /// checked against (an hour's slots would be too many to read on every grant).
+    private var reportReach: Duration {
+        min(spec.windows.map(\.length).max() ?? .zero, .seconds(120)) + options.margin + options.grace
+    }
+
+    /// Each window's limit after feedback: a lower limit the server announced, less what other
+    /// clients of the key were seen to use.
+    private func effectiveLimits(now: ContinuousClock.Instant) -> [Int] {
+        let tightest = spec.windows.indices.min { spec.windows[$0].limit < spec.windows[$1].limit }
+        return spec.windows.enumerated().map { index, window in
+            var limit = window.limit
+            if index == tightest, let learnedLimit { limit = min(limit, learnedLimit) }
+            if window.length + options.margin + options.grace <= reportReach {
+                limit -= feedback.outsideUse(window: index, length: window.length, now: now)
+            }
+            return max(1, limit)
+        }
+    }
+
+    /// The windows slots are placed under: every window lengthened by the margin, and the
+    /// shortest also in parts, to pace slots.
+    private func ledgerWindows(now: ContinuousClock.Instant) -> [RateWindow] {
+        let limits = effectiveLimits(now: now)
+        var windows = spec.windows.enumerated().map { RateWindow(length: $1.length + options.margin, limit: limits[$0]) }
+        if options.burstDivisions > 1, let shortest = spec.windows.indices.min(by: { spec.windows[$0].length < spec.windows[$1].length }) {
+            let limit = limits[shortest]
+            let part = (limit + options.burstDivisions - 1) / options.burstDivisions
+            let length = spec.windows[shortest].length.wholeMillisecondsValue * Int64(part) / Int64(limit)
+            if part < limit, length > 0 { windows.append(RateWindow(length: .milliseconds(length), limit: part)) }
+        }
+        return windows
+    }
+
+    /// Slots per second the windows allow in the long run.
+    private func sustainedRate(now: ContinuousClock.Instant) -> Double {
+        ledgerWindows(now: now).map { Double($0.limit) / max(0.001, $0.length.secondsValue) }.min() ?? 1
+    }
+
+    /// When a waiting call is expected to be served: the slot at its place in the fair order,
+    /// or, past the slots held, at the windows' long-run rate.
+    private func estimatedStart(tag: Double, id: UInt64, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let rank = queue.rank(tag: tag, id: id)
+        var start: ContinuousClock.Instant
+        if rank < pool.count {
+            start = pool[rank].instant
+        } else {
+            let beyond = rank - pool.count + (pool.count == 0 ? 0 : 1)
+            start = max(now, pool.last?.instant ?? now) + .seconds(Double(beyond) / sustainedRate(now: now))
+        }
+        if let held = feedback.held(now: now) { start = max(start, held) }
+        return max(start, now)
+    }
+
+    // MARK: Events
+
+    private func fail(_ id: UInt64, _ error: any Error) {
+        guard let entry = waiting.removeValue(forKey: id) else { return }
+        if entry.deadline != nil { deadlines -= 1 }
+        queue.remove(id: id, script: entry.script)?.continuation.resume(throwing: error)
+        tick()
+    }
+
+    private func tick() {
+        let now = ContinuousClock.now
+        sends.trim(now: now, keeping: (spec.windows.map(\.length).max() ?? .zero) + options.margin)
+        arrivals.trim(now: now, keeping: .seconds(2))
+        if let held = feedback.held(now: now) { releasing += pool.removeAll(before: held).map(\.time) }
+        expireDeadlines(now: now)
+        let guardUntil = dispatch(now: now)
+        sendNotices(now: now)
+        trimSurplus(now: now)
+        refillIfNeeded(now: now)
+        scheduleWake(now: now, guardUntil: guardUntil)
+    }
+
+    /// Hands due slots to waiting calls in fair order; returns when the local log next allows a
+    /// send, if it held one back.
+    private func dispatch(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let limits = spec.windows.map { (length: $0.length, limit: $0.limit) }
+        var wentStale = false
+        while let slot = pool.first, slot.instant <= now {
+            if now - slot.instant > options.grace {
+                releasing.append(pool.removeFirst().time)
+                wentStale = true
+                continue
+            }
+            guard !queue.isEmpty else { break }
+            let allowed = sends.earliest(limits, now: now)
+            if allowed > now { return allowed }
+            _ = pool.removeFirst()
+            guard let (script, waiter) = queue.pop() else { break }
+            if let entry = waiting.removeValue(forKey: waiter.id), entry.deadline != nil { deadlines -= 1 }
+            let waited = now - waiter.enqueued
+            sends.append(now)
+            feedback.sent(at: now)
+            metrics.granted(script: script, waited: waited)
+            waiter.continuation.resume(returning: waited)
+        }
+        // Nobody came for a slot: demand is gone, so every slot held goes back.
+        if wentStale, queue.isEmpty { releasing += pool.removeAll().map(\.time) }
+        return nil
+    }
+
+    private func expireDeadlines(now: ContinuousClock.Instant) {
+        guard deadlines > 0 else { return }
+        for (id, entry) in waiting {
+            guard let deadline = entry.deadline else { continue }
+            let start = estimatedStart(tag: entry.tag, id: id, now: now)
+            if start > deadline { fail(id, BudgetError.deadlineExceeded(credential: credential, wouldWait: start - now)) }
+        }
+    }
+
+    private func sendNotices(now: ContinuousClock.Instant) {
+        while let first = notices.first, first.due <= now {
+            notices.removeFirst()
+            guard let entry = waiting[first.id], let notify = entry.onLongWait else { continue }
+            notify(estimatedStart(tag: entry.tag, id: first.id, now: now) - now)
+        }
+    }
+
+    /// How many slots to hold: one per waiting call and, while demand exceeds the windows, what
+    /// the recent rate of calls needs over the lookahead.
+    private func poolTarget(now: ContinuousClock.Instant) -> (demand: Int, prefetch: Int) {
+        let rate = Double(arrivals.window(.seconds(2), now: now).count) / 2
+        let prefetch = saturated ? Int((rate * options.lookahead.secondsValue).rounded(.up)) : 0
+        return (queue.count, prefetch)
+    }
+
+    private func trimSurplus(now: ContinuousClock.Instant) {
+        let (demand, prefetch) = poolTarget(now: now)
+        let keep = min(options.maxPool, demand + prefetch) + max(4, options.maxBlock / 4)
+        while pool.count > keep, let last = pool.last, last.instant > now + options.grace {
+            releasing.append(pool.removeLast().time)
+        }
+    }
+
+    private func refillIfNeeded(now: ContinuousClock.Instant) {
+        guard !refilling, !spec.windows.isEmpty, refillRetryAt.map({ $0 <= now }) ?? true else { return }
+        refillRetryAt = nil
+        let (demand, prefetch) = poolTarget(now: now)
+        let target = min(options.maxPool, demand + prefetch)
+        var count = 0
+        if pool.count < min(options.maxPool, demand) || pool.count < min(options.maxPool, demand + prefetch / 2) {
+            count = min(options.maxBlock, max(1, target - pool.count))
+        }
+        let flush = !releasing.isEmpty && now - lastLedgerCall >= .milliseconds(200)
+        guard count > 0 || flush else { return }
+        refilling = true
+        lastLedgerCall = now
+        let request = SlotRequest(
+            credential: credential, count: count, windows: ledgerWindows(now: now),
+            notBefore: feedback.held(now: now).map { ledgerClock.date(of: $0) }, horizon: .seconds(86_000),
+            releasing: releasing, report: reportReach)
+        releasing = []
+        let generation = specGeneration
+        let ledger = self.ledger
+        Task {
+            let sent = ContinuousClock.now
+            do {
+                let grant = try await ledger.reserve(request)
+                self.refilled(grant, request: request, generation: generation, sent: sent, received: .now)
+            } catch {
+                self.refillFailed(error, request: request)
+            }
+        }
+    }
+
+    private func refilled(_ grant: SlotGrant, request: SlotRequest, generation: Int,
+                          sent: ContinuousClock.Instant, received: ContinuousClock.Instant) {
+        refilling = false
+        ledgerClock.sample(ledgerNow: grant.now, sent: sent, received: received)
+        view = grant.recent.map { ledgerClock.instant(of: $0) }
+        if generation != specGeneration {
+            releasing += grant.times
+        } else {
+            for time in grant.times { pool.insert(SlotPool.Slot(time: time, instant: ledgerClock.instant(of: time))) }
+            saturated = grant.times.last.map { ledgerClock.instant(of: $0) > received + options.grace } ?? saturated
+            if grant.times.count < request.count { refillRetryAt = received + .seconds(1) }
+        }
+        tick()
+    }
+
+    private func refillFailed(_ error: any Error, request: SlotRequest) {
+        refilling = false
+        releasing = request.releasing + releasing
+        refillRetryAt = .now + .milliseconds(250)
+        logger?.warning("rate ledger failed", metadata: ["credential": "\(credential)", "error": "\(error)"])
+        if pool.count == 0 {
+            let failure = BudgetError.ledgerUnavailable(credential: credential, message: "\(error)")
+            for id in Array(waiting.keys) { fail(id, failure) }
+        }
+        tick()
+    }
+
+    private func scheduleWake(now: ContinuousClock.Instant, guardUntil: ContinuousClock.Instant?) {
+        var times: [ContinuousClock.Instant] = []
+        if let first = pool.first {
+            times.append(queue.isEmpty ? first.instant + options.grace + .milliseconds(1) : max(first.instant, guardUntil ?? first.instant))
+        }
+        if !releasing.isEmpty, !refilling { times.append(lastLedgerCall + .milliseconds(200)) }
+        if let refillRetryAt, !queue.isEmpty || !releasing.isEmpty { times.append(refillRetryAt) }
+        if let first = notices.first { times.append(first.due) }
+        if deadlines > 0, let earliest = waiting.values.compactMap(\.deadline).min() { times.append(earliest) }
+        guard let at = times.min() else { return }
+        if let wake, wake.at <= at, wake.at > now { return }
+        wake?.task.cancel()
+        wakeGeneration += 1
+        let generation = wakeGeneration
+        wake = (at, generation, Task {
+            try? await Task.sleep(until: at, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            self.woke(generation)
+        })
+    }
+
+    private func woke(_ generation: UInt64) {
+        if wake?.generation == generation { wake = nil }
+        tick()
+    }
+}

@@ -1,1 +1,0 @@
-/// Credential-scoped rate budgets (see CredentialBudget).

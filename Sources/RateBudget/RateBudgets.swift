@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import LunasStore
+import Synchronization
+
+/// Every credential's rate budget in this process, shared by every run. One per process; the
+/// budgets of several processes (one machine: the SQLite store; several machines: PostgreSQL)
+/// are one budget through their shared ``RateLedger``.
+///
+/// Call ``acquire(credential:spec:script:weight:deadline:onLongWait:)`` before each request and
+/// ``observe(credential:script:status:remaining:limit:reset:)`` with each answer.
+public final class RateBudgets: Sendable {
+    private let ledger: any RateLedger
+    private let logger: Logger?
+    private let options: BudgetOptions
+    private let budgets = Mutex<[String: CredentialBudget]>([:])
+
+    /// Budgets over `ledger` (usually the store) with `options` (every process sharing the
+    /// ledger should use the same).
+    public init(ledger: any RateLedger, logger: Logger? = nil, options: BudgetOptions = BudgetOptions()) {
+        self.ledger = ledger
+        self.logger = logger
+        self.options = options
+    }
+
+    /// Waits (suspended, never spinning) until a slot of `credential` may be used by `script`,
+    /// then returns how long it waited. Throws ``BudgetError/deadlineExceeded(credential:wouldWait:)``
+    /// at once (without waiting) when the slot is later than `deadline`, and `CancellationError`
+    /// when the task is cancelled. `weight` (at least 1) is the script's share against the other
+    /// scripts waiting on the credential. `onLongWait` is called once if the wait is longer than
+    /// a second, with the expected wait.
+    public func acquire(credential: String, spec: BudgetSpec, script: String, weight: Int = 1,
+                        deadline: ContinuousClock.Instant? = nil,
+                        onLongWait: (@Sendable (Duration) -> Void)? = nil) async throws -> Duration {
+        try await budget(credential).acquire(spec: spec, script: script, weight: weight, deadline: deadline, onLongWait: onLongWait)
+    }
+
+    /// Feedback from an answer of the server: `X-Ratelimit-Remaining`/`-Limit`/`-Reset` may
+    /// only tighten the model (other clients may share the key); a 429 pauses the credential
+    /// until `reset` and counts as spent. Call it for every answer, so the budget knows which
+    /// requests are still in flight.
+    public func observe(credential: String, script: String, status: Int, remaining: Int?, limit: Int?, reset: Date?) async {
+        await budget(credential).observe(script: script, status: status, remaining: remaining, limit: limit, reset: reset)
+    }
+
+    /// The credential's budget as `script` sees it: remaining per window, reset times, the
+    /// script's weight and share.
+    public func snapshot(credential: String, script: String) async -> BudgetSnapshot {
+        await budget(credential).snapshot(script: script)
+    }
+
+    private func budget(_ credential: String) -> CredentialBudget {
+        budgets.withLock { budgets in
+            if let budget = budgets[credential] { return budget }
+            let budget = CredentialBudget(credential: credential, ledger: ledger, options: options, logger: logger)
+            budgets[credential] = budget
+            return budget
+        }
+    }
+}

@@ -1,1 +1,0 @@
-/// The Scalev API client (see ScalevClient).

@@ -1,0 +1,73 @@
+import AsyncHTTPClient
+import Foundation
+import LuaKit
+import LunasRuntime
+import Scalev
+import ScalevSandbox
+import Synchronization
+
+/// An in-process sandbox, the clients of its credentials, and a way to run Lua scripts that use
+/// `scalev` against it; every line any run traced, logged or failed with is kept for the
+/// redaction check.
+final class ScalevWorld: Sendable {
+    let sandbox: ScalevSandbox
+    let http: HTTPClient
+    let folder: URL
+    private let lines = Mutex<[String]>([])
+
+    init(orders: Int = 40) async throws {
+        var configuration = SandboxConfiguration(seededOrderCount: orders, rateLimitingEnabled: false)
+        configuration.frozenClock = true
+        sandbox = try await ScalevSandbox.start(configuration)
+        http = HTTPClient(eventLoopGroupProvider: .singleton)
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-scalev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func stop() async {
+        try? await http.shutdown()
+        await sandbox.stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    var secrets: [String] {
+        let c = sandbox.credentials
+        return [c.businessKey, c.restrictedKey, c.storefrontKey, c.customerPassword]
+    }
+
+    func access(dryRun: Bool = false, defaultCredential: String = "main") -> ScalevAccess {
+        let c = sandbox.credentials
+        let configuration = ScalevClient.Configuration(baseURL: sandbox.baseURL, backoffBase: .milliseconds(5), backoffCap: .milliseconds(20))
+        func client(_ credential: ScalevCredential) -> ScalevClient {
+            ScalevClient(configuration: configuration, credential: credential, http: http)
+        }
+        var access = ScalevAccess(grants: [
+            .init(name: "main", kind: "api_key", client: client(.apiKey(c.businessKey))),
+            .init(name: "readonly", kind: "api_key", client: client(.apiKey(c.restrictedKey))),
+            .init(name: "shop", kind: "storefront", storeID: c.storeUniqueID,
+                  client: client(.storefront(publishableKey: c.storefrontKey, storeID: c.storeUniqueID))),
+        ], defaultCredential: defaultCredential, dryRun: dryRun)
+        access.trace = { [weak self] line in self?.keep(line) }
+        access.recordWrite = { [weak self] line in self?.keep("dry run: " + line) }
+        return access
+    }
+
+    func keep(_ line: String) { lines.withLock { $0.append(line) } }
+    var everyLine: [String] { lines.withLock { $0 } }
+
+    /// Runs `source` as `NAME.lua` with `scalev`; returns what the chunk returned.
+    func run(_ source: String, name: String = "script", access: ScalevAccess? = nil) async throws -> [LuaValue] {
+        let file = folder.appendingPathComponent("\(name).lua")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        var options = ScriptOptions(limits: LuaLimits(memory: 64 << 20, deadline: .seconds(60)))
+        options.scalev = access ?? self.access()
+        options.secrets = secrets
+        let logger = ScriptLogger(redactor: Redactor(secrets: secrets), minimum: .debug, maxBytes: 1 << 20) { [weak self] line in self?.keep(line) }
+        do {
+            return try await ScriptRun(file: file.path, options: options, logger: logger).run()
+        } catch {
+            keep(String(describing: error))
+            throw error
+        }
+    }
+}

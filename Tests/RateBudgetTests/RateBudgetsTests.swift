@@ -1,0 +1,156 @@
+import Foundation
+import LunasStore
+import RateBudget
+import Synchronization
+import Testing
+
+/// The algorithm at its edges, over an in-memory ledger and short windows.
+@Suite(.timeLimit(.minutes(2))) struct RateBudgetsTests {
+    let spec = try! BudgetSpec(parsing: "10/200ms,30/1s")
+
+    @Test func concurrentCallsNeverExceedAWindowAndWriteTheLedgerInBlocks() async throws {
+        let ledger = TestLedger()
+        let budgets = RateBudgets(ledger: ledger)
+        let recorder = SendRecorder()
+        let spec = self.spec
+        try await hammer(budgets, credential: "c", spec: spec, scripts: [("a", 1, 20), ("b", 1, 20)], recorder: recorder) {
+            recorder.total >= 90
+        }
+        #expect(firstViolation(recorder.times, spec.windows) == nil)
+        #expect(ledger.calls.load(ordering: .relaxed) < recorder.total / 2, "blocks, not a write per request")
+    }
+
+    @Test func aWaitPastTheDeadlineFailsAtOnceAndSaysHowLong() async throws {
+        let budgets = RateBudgets(ledger: TestLedger())
+        let spec = try BudgetSpec(parsing: "2/30s")
+        for _ in 0..<2 { _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil) }
+        // The next slot is ~30 s away; a deadline in 5 s fails now, not in 5 s (the suite's limit would catch a wait).
+        await #expect {
+            _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: .now + .seconds(5), onLongWait: nil)
+        } throws: { error in
+            guard case .deadlineExceeded(let credential, let wait) = error as? BudgetError else { return false }
+            return credential == "c" && wait > .seconds(25) && "\(error)".contains("credential c")
+        }
+    }
+
+    @Test func aLongWaitIsAnnouncedAndCancellationEndsIt() async throws {
+        let budgets = RateBudgets(ledger: TestLedger())
+        let spec = try BudgetSpec(parsing: "1/30s")
+        _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        let (announced, announce) = AsyncStream.makeStream(of: Duration.self)
+        let waiter = Task {
+            try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil) { announce.yield($0) }
+        }
+        var iterator = announced.makeAsyncIterator()
+        let expected = await iterator.next()
+        #expect(expected.map { $0 > .seconds(25) } == true)
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(await budgets.snapshot(credential: "c", script: "s").waiting == 0)
+    }
+
+    @Test func a429PausesTheCredentialUntilItsResetAndAResetInThePastStillPauses() async throws {
+        let budgets = RateBudgets(ledger: TestLedger())
+        let spec = try BudgetSpec(parsing: "100/1s")
+        _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        await budgets.observe(credential: "c", script: "s", status: 429, remaining: 0, limit: 100, reset: Date().addingTimeInterval(20))
+        let paused = await budgets.snapshot(credential: "c", script: "s")
+        #expect(paused.pausedUntil.map { $0.timeIntervalSinceNow > 15 } == true)
+        #expect(paused.windows.allSatisfy { $0.remaining == 0 })
+        await #expect(throws: BudgetError.self) {
+            try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: .now + .seconds(2), onLongWait: nil)
+        }
+        // A 429 naming a reset in the past pauses for the shortest window (the server said "full").
+        _ = try await budgets.acquire(credential: "d", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        await budgets.observe(credential: "d", script: "s", status: 429, remaining: 0, limit: 100, reset: Date().addingTimeInterval(-50))
+        let pausedUntil = try #require(await budgets.snapshot(credential: "d", script: "s").pausedUntil)
+        #expect(pausedUntil.timeIntervalSinceNow > 0.5 && pausedUntil.timeIntervalSinceNow < 1.5)
+        _ = try await budgets.acquire(credential: "d", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        #expect(Date() >= pausedUntil.addingTimeInterval(-0.01))
+    }
+
+    @Test func headersOnlyTighten() async throws {
+        let budgets = RateBudgets(ledger: TestLedger())
+        let spec = try BudgetSpec(parsing: "5/10s")
+        _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        // A looser server changes nothing.
+        await budgets.observe(credential: "c", script: "s", status: 200, remaining: 999, limit: 1000, reset: Date().addingTimeInterval(10))
+        #expect(await budgets.snapshot(credential: "c", script: "s").windows[0].remaining == 4)
+        // A lower limit is believed.
+        await budgets.observe(credential: "c", script: "s", status: 200, remaining: 2, limit: 3, reset: Date().addingTimeInterval(10))
+        #expect(await budgets.snapshot(credential: "c", script: "s").windows[0].remaining == 2)
+        // "Nothing left" while the ledger knows of only one request: someone else uses the key; hold until the reset.
+        let other = try BudgetSpec(parsing: "5/10s")
+        _ = try await budgets.acquire(credential: "d", spec: other, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        await budgets.observe(credential: "d", script: "s", status: 200, remaining: 0, limit: 5, reset: Date().addingTimeInterval(8))
+        let snapshot = await budgets.snapshot(credential: "d", script: "s")
+        #expect(snapshot.pausedUntil.map { $0.timeIntervalSinceNow > 6 } == true)
+        // A reset in the past with room left pauses nothing.
+        _ = try await budgets.acquire(credential: "e", spec: other, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        await budgets.observe(credential: "e", script: "s", status: 200, remaining: 4, limit: 5, reset: Date().addingTimeInterval(-30))
+        #expect(await budgets.snapshot(credential: "e", script: "s").pausedUntil == nil)
+    }
+
+    @Test(arguments: [-5.0, 3.0])
+    func theLedgersClockJumpingKeepsTheWindows(_ jump: TimeInterval) async throws {
+        let ledger = TestLedger()
+        let budgets = RateBudgets(ledger: ledger)
+        let recorder = SendRecorder()
+        let spec = self.spec
+        try await hammer(budgets, credential: "c", spec: spec, scripts: [("a", 1, 8)], recorder: recorder) { recorder.total >= 25 }
+        ledger.jump(by: jump)
+        try await hammer(budgets, credential: "c", spec: spec, scripts: [("a", 1, 8)], recorder: recorder) { recorder.total >= 60 }
+        // Backwards: the ledger sees its old slots in the future and places new ones after them.
+        // Forwards: old slots look older than they are; the process's own log holds sends back.
+        #expect(firstViolation(recorder.times, spec.windows) == nil)
+    }
+
+    @Test func tenThousandWaitersAreServedInBlocks() async throws {
+        let ledger = TestLedger()
+        let budgets = RateBudgets(ledger: ledger)
+        let spec = try BudgetSpec(parsing: "5000/500ms")
+        let recorder = SendRecorder()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<10_000 {
+                group.addTask {
+                    _ = try await budgets.acquire(credential: "c", spec: spec, script: "s\(i % 7)", weight: 1, deadline: nil, onLongWait: nil)
+                    recorder.record("s\(i % 7)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(recorder.total == 10_000)
+        #expect(firstViolation(recorder.times, spec.windows) == nil)
+        #expect(ledger.calls.load(ordering: .relaxed) <= 10_000 / 16)
+    }
+
+    @Test func aSpecChangedAtRuntimeHoldsFromThenOn() async throws {
+        let budgets = RateBudgets(ledger: TestLedger())
+        let recorder = SendRecorder()
+        let loose = try BudgetSpec(parsing: "20/500ms"), tight = try BudgetSpec(parsing: "4/500ms")
+        try await hammer(budgets, credential: "c", spec: loose, scripts: [("a", 1, 6)], recorder: recorder) { recorder.total >= 30 }
+        let changed = ContinuousClock.now
+        let before = recorder.times
+        let after = SendRecorder()
+        try await hammer(budgets, credential: "c", spec: tight, scripts: [("a", 1, 6)], recorder: after) { after.total >= 12 }
+        #expect(firstViolation(after.times, tight.windows) == nil)
+        // Counting what was sent before the change too: every interval ending at a later send.
+        let all = (before + after.times).sorted()
+        for (i, t) in all.enumerated() where t > changed + .milliseconds(600) {
+            #expect(all[..<(i + 1)].filter { $0 > t - .milliseconds(500) }.count <= 4)
+        }
+    }
+
+    @Test func weightsShareTheSlotsAndARunawayGetsNoMore() async throws {
+        let budgets = RateBudgets(ledger: TestLedger())
+        let recorder = SendRecorder()
+        let spec = try BudgetSpec(parsing: "20/200ms")
+        // The runaway has 30 calls waiting at all times; the others one each.
+        try await hammer(budgets, credential: "c", spec: spec, scripts: [("runaway", 1, 30), ("one", 1, 1), ("two", 2, 1)],
+                         recorder: recorder) { recorder.total >= 400 }
+        let runaway = Double(recorder.count("runaway")), one = Double(recorder.count("one")), two = Double(recorder.count("two"))
+        let total = runaway + one + two
+        #expect(abs(one / total - 0.25) < 0.05, "one: \(one) of \(total)")
+        #expect(abs(two / total - 0.5) < 0.05, "two: \(two) of \(total)")
+    }
+}

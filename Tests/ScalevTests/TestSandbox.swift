@@ -1,0 +1,199 @@
+import AsyncHTTPClient
+import Foundation
+import LunasStore
+@testable import Scalev
+import ScalevSandbox
+import Synchronization
+import Testing
+
+/// Every trace line and error description a test produced, for the redaction checks.
+final class TraceLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}
+
+/// A pacer that admits at once and records what it saw; `onAdmit` runs before admitting
+/// (with the admit's number, from 1).
+final class RecordingPacer: RequestPacer {
+    struct Observation: Sendable {
+        var key: BudgetKey
+        var status: Int
+        var headers: [(String, String)]
+    }
+    private let state = Mutex<(admits: [BudgetKey], observations: [Observation])>(([], []))
+    let onAdmit: (@Sendable (Int) async -> Void)?
+
+    init(onAdmit: (@Sendable (Int) async -> Void)? = nil) { self.onAdmit = onAdmit }
+
+    func admit(_ key: BudgetKey, script: String, deadline: ContinuousClock.Instant?) async throws {
+        let number = state.withLock { state in
+            state.admits.append(key)
+            return state.admits.count
+        }
+        await onAdmit?(number)
+    }
+
+    func observe(_ key: BudgetKey, script: String, status: Int, headers: [(String, String)]) async {
+        state.withLock { $0.observations.append(Observation(key: key, status: status, headers: headers)) }
+    }
+
+    var admits: [BudgetKey] { state.withLock { $0.admits } }
+    var statuses: [Int] { state.withLock { $0.observations.map(\.status) } }
+    var observations: [Observation] { state.withLock { $0.observations } }
+}
+
+/// An in-process sandbox on a frozen clock, a shared HTTP client, and the clients a test made
+/// (whose secrets are checked against every trace line and error at the end).
+final class TestSandbox: Sendable {
+    let sandbox: ScalevSandbox
+    let http: HTTPClient
+    let log = TraceLog()
+    private let clients = Mutex<[ScalevClient]>([])
+    private let extraSecrets = Mutex<[String]>([])
+    private let files = Mutex<[String]>([])
+
+    private init(sandbox: ScalevSandbox, http: HTTPClient) {
+        self.sandbox = sandbox
+        self.http = http
+    }
+
+    static func start(orders: Int = 30) async throws -> TestSandbox {
+        var configuration = SandboxConfiguration(seededOrderCount: orders, rateLimitingEnabled: false)
+        configuration.frozenClock = true
+        let sandbox = try await ScalevSandbox.start(configuration)
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.redirectConfiguration = .disallow
+        return TestSandbox(sandbox: sandbox, http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration))
+    }
+
+    /// Checks that no trace line or recorded error holds a secret, then stops everything.
+    func stop() async {
+        checkRedaction()
+        try? await http.shutdown()
+        await sandbox.stop()
+        for file in files.withLock({ $0 }) {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        }
+    }
+
+    /// Every secret known to the test: the sandbox's credentials, each client's secrets and any
+    /// added by the test.
+    var allSecrets: [String] {
+        let c = credentials
+        var secrets = [c.businessKey, c.restrictedKey, c.storefrontKey, c.otpStorefrontKey, c.customerPassword, c.oauthClientSecret]
+        secrets += clients.withLock { $0.flatMap(\.secrets) }
+        secrets += extraSecrets.withLock { $0 }
+        return secrets.filter { $0.count >= 6 }
+    }
+
+    func addSecret(_ secret: String) { extraSecrets.withLock { $0.append(secret) } }
+
+    func checkRedaction() {
+        let secrets = allSecrets
+        for line in log.all {
+            for secret in secrets where line.contains(secret) {
+                Issue.record("a trace line or error holds a secret: \(line.replacingOccurrences(of: secret, with: "<SECRET>"))")
+            }
+        }
+    }
+
+    var credentials: SandboxCredentials { sandbox.credentials }
+    var storePath: String { "/v3/stores/\(credentials.storeUniqueID)" }
+
+    func configuration(timeout: Duration = .seconds(20), attempts: Int = 4, backoff: Duration = .milliseconds(5)) -> ScalevClient.Configuration {
+        ScalevClient.Configuration(
+            baseURL: sandbox.baseURL, requestTimeout: timeout, maxAttempts: attempts, backoffBase: backoff, backoffCap: .milliseconds(50),
+            maxRateLimitWait: .seconds(5))
+    }
+
+    func client(
+        _ credential: ScalevCredential, vault: CredentialVault? = nil, pacer: (any RequestPacer)? = nil, configuration: ScalevClient.Configuration? = nil
+    ) -> ScalevClient {
+        let client = ScalevClient(configuration: configuration ?? self.configuration(), credential: credential, http: http, vault: vault, pacer: pacer)
+        clients.withLock { $0.append(client) }
+        return client
+    }
+
+    var business: ScalevClient { client(.apiKey(credentials.businessKey)) }
+
+    func context(script: String = "test.lua", dryRun: Bool = false, deadline: ContinuousClock.Instant? = nil, writes: TraceLog? = nil) -> RequestContext {
+        let log = self.log
+        return RequestContext(
+            script: script, deadline: deadline, dryRun: dryRun, trace: { log.append($0) },
+            recordWrite: { line in
+                log.append(line)
+                writes?.append(line)
+            })
+    }
+
+    /// Runs `body`, expecting a ``ScalevError``; records its description for the redaction check.
+    func expectError(_ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async -> ScalevError? {
+        do {
+            try await body()
+            Issue.record("expected a ScalevError", sourceLocation: sourceLocation)
+            return nil
+        } catch let error as ScalevError {
+            log.append(error.description)
+            return error
+        } catch {
+            Issue.record("expected a ScalevError, got \(error)", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+
+    /// A vault over a fresh SQLite file (or `path`, to share one file between two "processes").
+    func vault(path: String? = nil, key: VaultKey) async throws -> (CredentialVault, String) {
+        let file = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("scalev-vault-\(UUID().uuidString).db").path
+        files.withLock { $0.append(file) }
+        let store = try await SQLiteStore(path: file)
+        return (CredentialVault(store: store, key: key), file)
+    }
+
+    // MARK: Direct HTTP (admin API, checks that bypass the client)
+
+    @discardableResult
+    func raw(_ method: String, _ path: String, body: JSON? = nil, headers: [(String, String)] = []) async throws -> (status: Int, json: JSON) {
+        var request = HTTPClientRequest(url: sandbox.baseURL + path)
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body.encoded())
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
+        return (Int(response.status.code), (try? JSON(parsing: bytes)) ?? .null)
+    }
+
+    func admin(_ method: String, _ path: String, _ body: JSON? = nil) async throws {
+        let reply = try await raw(method, "/_sandbox" + path, body: body)
+        #expect((200...299).contains(reply.status), "admin \(method) \(path) answered \(reply.status)")
+    }
+
+    func fault(_ rule: JSON) async throws { try await admin("POST", "/faults", rule) }
+
+    func advanceClock(_ seconds: Int64) async throws { try await admin("POST", "/clock/advance", ["seconds": .integer(seconds)]) }
+
+    /// Orders whose customer email contains `email`, read directly.
+    func orderCount(email: String) async throws -> Int {
+        let query = ScalevClient.encodeQuery([("search", email), ("search_field", "customer_email"), ("page_size", "25")])
+        let reply = try await raw("GET", "/v3/orders?" + query, headers: [("Authorization", "Bearer \(credentials.businessKey)")])
+        return reply.json["data"]?.arrayValue?.count ?? -1
+    }
+
+    /// A digital order body for the storefront store (the e-book, variant 9006).
+    func digitalOrder(email: String) async throws -> JSON {
+        let variant = try await raw("GET", "/v3/variants/9006", headers: [("Authorization", "Bearer \(credentials.businessKey)")]).json
+        return [
+            "store_unique_id": .string(credentials.storeUniqueID), "customer_name": "Tester", "customer_email": .string(email),
+            "customer_phone": "6281200000000", "payment_method": "invoice",
+            "ordervariants": [["variant_unique_id": variant["unique_id"] ?? .null, "quantity": 1]],
+        ]
+    }
+}
+
+extension ScalevResponse {
+    /// The parsed body, `null` when it is not JSON.
+    var value: JSON { (try? json()) ?? .null }
+}
