@@ -1,10 +1,12 @@
 # Lunas: `make demo` runs a real automation script, `make test` runs the whole test suite,
-# `make bench` runs the benchmarks against their baselines. Missing Debian packages are
-# installed when run as root; otherwise the exact apt-get command is printed.
+# `make bench` runs the benchmarks against their baselines (`make bench-kv`: kv vs raw SQL;
+# `make bench-scalev`: scalev.orders.each vs a plain HTTP cursor walk of a 5,000-order sandbox).
+# Missing Debian packages are installed when run as root; otherwise the exact apt-get command is
+# printed.
 SWIFT ?= swift
 LUNAS := .build/debug/lunas
 
-.PHONY: demo test bench bench-kv build
+.PHONY: demo test bench bench-kv bench-scalev build
 
 build:
 	@.ci/deps.sh build
@@ -27,3 +29,9 @@ bench-kv:
 	@url=$$(Tests/support/postgres.sh start) && \
 	  trap 'Tests/support/postgres.sh stop' EXIT && \
 	  swift run -c release --package-path Benchmarks/kv kv-bench --ops 20000 --postgres "$$url"
+
+# scalev.orders.each over a 5,000-order sandbox (rate limits off) vs the same cursor walk with
+# AsyncHTTPClient; also peak RSS at 5,000 and 20,000 orders. Writes .build/bench/scalev.json.
+bench-scalev:
+	@.ci/deps.sh build
+	@Benchmarks/scalev/run.sh

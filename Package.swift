@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .executableTarget(name: "lunas-bench", dependencies: ["LuaKit"], path: "Benchmarks/LunasBench"),
+        .executableTarget(name: "lunas-bench", dependencies: ["LuaKit", .product(name: "AsyncHTTPClient", package: "async-http-client")], path: "Benchmarks/LunasBench"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], resources: [.copy("Lua")]),
         .testTarget(name: "LunasTests", dependencies: [
             "LunasRuntime", "LunasStore", "Scalev", "ScalevSandbox",

@@ -9,12 +9,22 @@
 //   lunas-bench parked N     N runs parked at once in an async host function awaiting a shared
 //                            gate; process RSS before/after and the Lua heaps:
 //                            "parked kib_per_run=... lua_kib_per_run=... host_kib_per_run=..."
+//   lunas-bench scalevwalk P the baseline of Benchmarks/scalev/run.sh: a plain sequential cursor
+//                            walk of GET /v3/orders?page_size=P with AsyncHTTPClient, each page
+//                            parsed by Foundation's JSONSerialization (`data`, `next_cursor`,
+//                            `has_next`; every order's `id` read), against $SCALEV_BASE_URL with
+//                            the Bearer key $SCALEV_API_KEY (env, like `lunas run`):
+//                            "scalevwalk orders=... pages=... id_bytes=... seconds=..."
+//   lunas-bench scalevwalk-decodable P   the same walk decoded with JSONDecoder into a model
+//                            holding only `id`, `has_next` and `next_cursor` (a second,
+//                            leaner reference: the other fields are skipped, not materialised)
 //
 // The Lua text of hostcall and freshrun is identical to Benchmarks/c/bench.c (the C baselines),
 // and the timing rule is the same: the best of REPS equal slices after a warm-up, in wall time
 // (CLOCK_MONOTONIC) and in process CPU time (CLOCK_PROCESS_CPUTIME_ID: all threads; a busy
 // neighbour on the machine inflates it much less than wall time, though not zero).
 
+import AsyncHTTPClient
 import Foundation
 import LuaKit
 import Synchronization
@@ -292,11 +302,84 @@ nonisolated func benchParked(_ n: Int) async throws {
         perRun, luaPerRun, perRun - luaPerRun, mallocPerRun, n))
 }
 
+// MARK: - scalevwalk
+
+/// The page model of `scalevwalk-decodable`: only what the walk reads.
+struct OrderPage: Decodable {
+    struct Order: Decodable { let id: String }
+    let data: [Order]
+    let has_next: Bool
+    let next_cursor: String?
+}
+
+/// Walks every order with one shared client, one request at a time, as `scalev.orders.each` does:
+/// the same headers as Lunas' transport (Accept, User-Agent, Authorization), the whole body
+/// collected, then parsed (JSONSerialization, or JSONDecoder into ``OrderPage``). The time covers
+/// the walk only (client creation and shutdown excluded).
+nonisolated func benchScalevWalk(pageSize: Int, decodable: Bool) async throws {
+    let decoder = JSONDecoder()
+    let environment = ProcessInfo.processInfo.environment
+    guard let base = environment["SCALEV_BASE_URL"], let key = environment["SCALEV_API_KEY"] else {
+        fail("scalevwalk: set SCALEV_BASE_URL and SCALEV_API_KEY")
+    }
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    var orders = 0, pages = 0, idBytes = 0
+    var elapsed = 0.0, cpu = 0.0
+    do {
+        var cursor: String? = nil
+        let c0 = cpuNanoseconds(), t0 = nowNanoseconds()
+        while true {
+            var url = base + "/v3/orders?page_size=\(pageSize)"
+            if let cursor {
+                url += "&next_cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor)
+            }
+            var request = HTTPClientRequest(url: url)
+            request.method = .GET
+            request.headers.add(name: "Accept", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "lunas-bench/1")
+            request.headers.add(name: "Authorization", value: "Bearer " + key)
+            let response = try await http.execute(request, timeout: .seconds(60))
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            guard response.status.code == 200 else {
+                fail("scalevwalk: GET \(url) -> \(response.status.code): \(String(decoding: buffer.readableBytesView, as: UTF8.self))")
+            }
+            let body = Data(buffer.readableBytesView)
+            pages += 1
+            let next: String?
+            if decodable {
+                let page = try decoder.decode(OrderPage.self, from: body)
+                orders += page.data.count
+                for order in page.data { idBytes += order.id.utf8.count }
+                next = page.has_next ? page.next_cursor : nil
+            } else {
+                guard let page = try JSONSerialization.jsonObject(with: body) as? [String: Any],
+                      let data = page["data"] as? [[String: Any]] else { fail("scalevwalk: the answer is not a page of orders") }
+                orders += data.count
+                for order in data {
+                    guard let id = order["id"] as? String else { fail("scalevwalk: an order without a string id") }
+                    idBytes += id.utf8.count
+                }
+                next = page["has_next"] as? Bool == true ? page["next_cursor"] as? String : nil
+            }
+            guard let next else { break }
+            cursor = next
+        }
+        let t1 = nowNanoseconds(), c1 = cpuNanoseconds()
+        elapsed = (t1 - t0) / 1e9
+        cpu = (c1 - c0) / 1e9
+    } catch {
+        try? await http.shutdown()
+        throw error
+    }
+    try await http.shutdown()
+    print(String(format: "\(decodable ? "scalevwalk-decodable" : "scalevwalk") orders=%d pages=%d id_bytes=%d seconds=%.6f cpu_seconds=%.6f", orders, pages, idBytes, elapsed, cpu))
+}
+
 // MARK: - main
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let n = Int(arguments[2]), n > 0 else {
-    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|parked N\n".utf8))
+    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|parked|scalevwalk|scalevwalk-decodable N\n".utf8))
     exit(2)
 }
 do {
@@ -304,6 +387,8 @@ do {
     case "hostcall": try benchHostcall(n)
     case "freshrun": try await benchFreshrun(n)
     case "parked": try await benchParked(n)
+    case "scalevwalk": try await benchScalevWalk(pageSize: n, decodable: false)
+    case "scalevwalk-decodable": try await benchScalevWalk(pageSize: n, decodable: true)
     default:
         FileHandle.standardError.write(Data("lunas-bench: unknown benchmark '\(arguments[1])'\n".utf8))
         exit(2)

@@ -31,7 +31,12 @@ public final class SQLiteStore: Store {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try await pool.writeWithoutTransaction { db in try SQLiteSchema.migrate(db) }
+        try await pool.writeWithoutTransaction { db in
+            // GRDB sets synchronous=NORMAL on a pool's writer when it turns WAL on, after
+            // prepareDatabase has run: set the configured mode again, or commits would not be fsynced.
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try SQLiteSchema.migrate(db)
+        }
         var writerConfiguration = configuration
         writerConfiguration.label = "lunas.store.kv"
         writerConfiguration.busyMode = .immediateError

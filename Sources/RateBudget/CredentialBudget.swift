@@ -107,10 +107,10 @@ actor CredentialBudget {
         let now = ContinuousClock.now
         feedback.answered(now: now)
         guard !spec.windows.isEmpty else { return }
-        let longest = (spec.windows.map(\.length).max() ?? .zero) + options.margin
+        // A reset in the past says nothing; one more than an hour away is not believed.
         var resetAt = reset.map { now + .milliseconds(Int64(($0.timeIntervalSinceNow * 1000).rounded(.up))) }
-        if let at = resetAt, at <= now { resetAt = nil }            // a reset in the past says nothing
-        if let at = resetAt, at > now + longest { resetAt = now + longest }
+        if let at = resetAt, at <= now { resetAt = nil }
+        if let at = resetAt, at > now + .seconds(3600) { resetAt = now + .seconds(3600) }
         if let limit, limit > 0, limit < (spec.windows.map(\.limit).min() ?? limit) {
             learnedLimit = min(learnedLimit ?? limit, limit)
         }
@@ -194,12 +194,13 @@ actor CredentialBudget {
         }
     }
 
-    /// The windows slots are placed under: every window lengthened by the margin, and the
-    /// shortest also in parts, to pace slots.
+    /// The windows slots are placed under: every window lengthened by the margin, and, while
+    /// demand exceeds the windows, the shortest also in parts, to pace slots (an idle
+    /// credential still allows a burst).
     private func ledgerWindows(now: ContinuousClock.Instant) -> [RateWindow] {
         let limits = effectiveLimits(now: now)
         var windows = spec.windows.enumerated().map { RateWindow(length: $1.length + options.margin, limit: limits[$0]) }
-        if options.burstDivisions > 1, let shortest = spec.windows.indices.min(by: { spec.windows[$0].length < spec.windows[$1].length }) {
+        if saturated, options.burstDivisions > 1, let shortest = spec.windows.indices.min(by: { spec.windows[$0].length < spec.windows[$1].length }) {
             let limit = limits[shortest]
             let part = (limit + options.burstDivisions - 1) / options.burstDivisions
             let length = spec.windows[shortest].length.wholeMillisecondsValue * Int64(part) / Int64(limit)
@@ -210,7 +211,8 @@ actor CredentialBudget {
 
     /// Slots per second the windows allow in the long run.
     private func sustainedRate(now: ContinuousClock.Instant) -> Double {
-        ledgerWindows(now: now).map { Double($0.limit) / max(0.001, $0.length.secondsValue) }.min() ?? 1
+        let limits = effectiveLimits(now: now)
+        return spec.windows.enumerated().map { Double(limits[$0]) / max(0.001, ($1.length + options.margin).secondsValue) }.min() ?? 1
     }
 
     /// When a waiting call is expected to be served: the slot at its place in the fair order,
@@ -253,7 +255,8 @@ actor CredentialBudget {
     /// Hands due slots to waiting calls in fair order; returns when the local log next allows a
     /// send, if it held one back.
     private func dispatch(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        let limits = spec.windows.map { (length: $0.length, limit: $0.limit) }
+        // The local log allows what the ledger's slots allow even when sent up to the grace late.
+        let limits = spec.windows.map { (length: $0.length + options.margin - options.grace, limit: $0.limit) }
         var wentStale = false
         while let slot = pool.first, slot.instant <= now {
             if now - slot.instant > options.grace {
@@ -273,8 +276,10 @@ actor CredentialBudget {
             metrics.granted(script: script, waited: waited)
             waiter.continuation.resume(returning: waited)
         }
-        // Nobody came for a slot: demand is gone, so every slot held goes back.
-        if wentStale, queue.isEmpty { releasing += pool.removeAll().map(\.time) }
+        // Nobody came for a slot, or nobody waits and the next slot is far: give every slot back.
+        if queue.isEmpty, wentStale || pool.first.map({ $0.instant > now + options.lookahead }) == true {
+            releasing += pool.removeAll().map(\.time)
+        }
         return nil
     }
 
@@ -331,13 +336,15 @@ actor CredentialBudget {
         releasing = []
         let generation = specGeneration
         let ledger = self.ledger
-        Task {
+        // Off the actor, so the round trip measured is the ledger's, not the actor's queue.
+        Task.detached {
             let sent = ContinuousClock.now
             do {
                 let grant = try await ledger.reserve(request)
-                self.refilled(grant, request: request, generation: generation, sent: sent, received: .now)
+                let received = ContinuousClock.now
+                await self.refilled(grant, request: request, generation: generation, sent: sent, received: received)
             } catch {
-                self.refillFailed(error, request: request)
+                await self.refillFailed(error, request: request)
             }
         }
     }

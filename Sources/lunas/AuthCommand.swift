@@ -184,11 +184,13 @@ struct AuthCommand: AsyncParsableCommand {
         func run() async throws {
             try await context.with { configuration, vault, http in
                 let entry = configuration.credentials[name]
+                let vaultName = entry?.vaultName ?? name
+                let existed = try await vault.secret(vaultName) != nil
                 if let entry, entry.kind == .customer {
                     let session = CustomerSession(vaultName: entry.vaultName ?? name, storeID: entry.storeID ?? "", publishableKey: entry.publishableKey ?? "")
                     try? await CustomerLogin.logOut(session: session, configuration: AuthCommand.clientConfiguration(entry, configuration), http: http, vault: vault)
                 }
-                let existed = try await vault.delete(entry?.vaultName ?? name)
+                _ = try await vault.delete(vaultName)
                 print(existed ? "removed '\(name)' from the vault" : "'\(name)' was not in the vault")
             }
         }

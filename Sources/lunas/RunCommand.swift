@@ -56,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Trace every Scalev request and response (secrets redacted) on standard error.")
     var verbose = false
 
+    @Flag(name: .customLong("no-budget"), help: "Send without the credentials' rate budgets (benchmarks; sandboxes without limits). 429s are still retried.")
+    var noBudget = false
+
     @Option(help: "The configuration file (default: lunas.toml when present).")
     var config: String?
 
@@ -108,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let localSandbox: ScalevSandbox?
         do {
-            let pacer = try BudgetPacer(store: kvStore, weights: [scriptName: entry?.weight ?? 1]) { script, wait in
+            let pacer = noBudget ? nil : try BudgetPacer(store: kvStore, weights: [scriptName: entry?.weight ?? 1]) { script, wait in
                 let seconds = String(format: "%.1f", Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
                 FileHandle.standardError.write(Data("lunas: \(script) waits \(seconds) s for the credential's rate budget\n".utf8))
             }

@@ -33,6 +33,13 @@ final class SendRecorder: Sendable {
 
     func count(_ script: String) -> Int { entries.withLock { $0.filter { $0.script == script }.count } }
 
+    /// How many of the sends `range` (in the order they happened) each script had.
+    func counts(_ range: Range<Int>) -> [String: Int] {
+        entries.withLock { entries in
+            entries.sorted { $0.at < $1.at }[range].reduce(into: [:]) { $0[$1.script, default: 0] += 1 }
+        }
+    }
+
     var total: Int { entries.withLock { $0.count } }
 }
 

@@ -74,8 +74,12 @@ func value(_ i: Int) -> String { #"{"id":\#(i),"status":"paid","total":125000}"#
 func rawSQLite(path: String, namespace: String, ops: Int) async throws -> (Double, Double) {
     var configuration = Configuration()
     configuration.busyMode = .timeout(30)
-    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     let pool = try DatabasePool(path: path, configuration: configuration)
+    // The store's durability: every commit fsynced. (Set on the writer after opening: GRDB turns a
+    // pool's writer to synchronous=NORMAL when it enables WAL, after prepareDatabase has run.)
+    try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    let mode = try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+    precondition(mode == 2, "the raw baseline must run with synchronous=FULL, like the store")
     let set = try await seconds {
         for i in 1...ops {
             try await pool.write { db in

@@ -1,0 +1,83 @@
+import Foundation
+import LunasRuntime
+import Testing
+
+@Suite("lunas.toml")
+struct ConfigurationTests {
+    static let sample = """
+        base_url = "https://api.scalev.com"
+        default_credential = "main"
+
+        [credentials.main]
+        kind = "api_key"
+        secret_env = "SCALEV_API_KEY"
+        budget = ["100/10s", "10000/1h"]
+
+        [credentials.shop]
+        kind = "storefront"
+        store = "store_abc"
+        publishable_key = "sfpk_abc"
+
+        [scripts.vip]
+        credential = "main"
+        grants = ["main"]
+        shared = ["common"]
+        weight = 2
+        timeout = 30
+        """
+
+    @Test("a full file reads into credentials and scripts")
+    func reads() throws {
+        let configuration = try LunasConfiguration(toml: Self.sample, file: "lunas.toml")
+        #expect(configuration.baseURL == "https://api.scalev.com" && configuration.defaultCredential == "main")
+        #expect(configuration.credentials["main"] == CredentialEntry(name: "main", kind: .apiKey, secretEnvironment: "SCALEV_API_KEY", budget: ["100/10s", "10000/1h"]))
+        #expect(configuration.credentials["shop"]?.storeID == "store_abc")
+        #expect(configuration.scripts["vip"] == ScriptEntry(name: "vip", credential: "main", grants: ["main"], shared: ["common"], weight: 2, timeout: 30))
+    }
+
+    @Test("mistakes name the key and say what to write", arguments: [
+        ("[credentials.main]\nkind = \"api_key\"\nsecret_evn = \"X\"\n", "credentials.main.secret_evn is not a known key (did you mean 'secret_env'?)"),
+        ("[credentials.main]\nkind = \"api_key\"\nsecret = \"sk_live\"\n", "credentials.main.secret holds a secret inline"),
+        ("[credentials.main]\nsecret_env = \"X\"\n", "credentials.main.kind is missing"),
+        ("[credentials.main]\nkind = \"apikey\"\n", "credentials.main.kind is 'apikey'; expected one of api_key, oauth, storefront, customer"),
+        ("base_url = \"https://api.scalev.com/v3\"\n", "base_url must be an origin without a path"),
+        ("default_credential = \"nope\"\n", "default_credential names credential 'nope', which is not defined (none is defined)"),
+        ("[scripts.vip]\nweight = 0\n", "scripts.vip.weight must be between 1 and 1000, not 0"),
+        ("[scripts.vip]\ngrants = \"main\"\n", "scripts.vip.grants must be an array of strings"),
+        ("x = [\n", "lunas.toml: line "),
+    ])
+    func mistakes(_ text: String, _ expected: String) {
+        #expect {
+            _ = try LunasConfiguration(toml: text, file: "lunas.toml")
+        } throws: { error in
+            String(describing: error).contains(expected)
+        }
+    }
+
+    @Test("the default credential: --credential, then the script's, then default_credential, then the environment")
+    func precedence() throws {
+        let configuration = try LunasConfiguration(toml: Self.sample, file: "lunas.toml")
+        let resolver = CredentialResolver(configuration: configuration, environment: ["SCALEV_API_KEY": "sk_env"])
+        #expect(try resolver.plan(script: "vip", requested: nil) == ("main", ["main"]) )
+        #expect(throws: ConfigurationError.self) { try resolver.plan(script: "vip", requested: "shop") } // not granted to vip
+        let other = try resolver.plan(script: "other", requested: nil)
+        #expect(other.defaultCredential == "main" && other.granted == ["main", "shop", "env"])
+        #expect(try resolver.plan(script: "other", requested: "shop").defaultCredential == "shop")
+        let bare = CredentialResolver(configuration: LunasConfiguration(), environment: ["SCALEV_API_KEY": "sk_env"])
+        #expect(try bare.plan(script: "x", requested: nil) == ("env", ["env"]))
+        #expect(try CredentialResolver(configuration: LunasConfiguration(), environment: [:]).plan(script: "x", requested: nil) == ("", []))
+    }
+
+    @Test("secrets come from the environment; a missing variable is a clear error")
+    func secrets() async throws {
+        let configuration = try LunasConfiguration(toml: Self.sample, file: "lunas.toml")
+        let resolved = try await CredentialResolver(configuration: configuration, environment: ["SCALEV_API_KEY": "sk_test_1"]).resolve("main", vault: nil)
+        guard case .apiKey(let key) = resolved.credential else { Issue.record("not an API key"); return }
+        #expect(key == "sk_test_1" && resolved.baseURL == "https://api.scalev.com" && resolved.budget == ["100/10s", "10000/1h"])
+        await #expect {
+            _ = try await CredentialResolver(configuration: configuration, environment: [:]).resolve("main", vault: nil)
+        } throws: { error in
+            String(describing: error).contains("credential 'main' reads its secret from $SCALEV_API_KEY, which is not set")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import RateBudget
+import Testing
+
+/// Budgets in front of a sandbox counting real-time windows of 20/2s and 200/20s, for three long
+/// windows each. The three tests use separate sandboxes and run side by side.
+@Suite(.timeLimit(.minutes(3))) struct SandboxBudgetTests {
+    /// Runs `body` per task until 60 s after the first gated send (plus a little).
+    private func run(_ harness: SandboxBudget, tasks: [(script: String, weight: Int)],
+                     outside: Bool = false) async throws {
+        let end = ContinuousClock.now + Utilisation.length + .seconds(2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in tasks {
+                group.addTask { while ContinuousClock.now < end { try await harness.gatedGet(script: task.script, weight: task.weight) } }
+            }
+            if outside {
+                group.addTask {
+                    // 5 requests per 2 s, not gated.
+                    var next = ContinuousClock.now
+                    while next < end {
+                        try await harness.outsideGet(script: "outside")
+                        next += .milliseconds(400)
+                        try await Task.sleep(until: next, clock: .continuous)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func fiftyScriptsUseTheWholeBudgetWithout429s() async throws {
+        let harness = try await SandboxBudget.start()
+        try await run(harness, tasks: (0..<50).map { ("script\($0)", 1) })
+        await harness.stop()
+        let result = Utilisation(harness.attempts)
+        print("50 scripts, one process: \(result)")
+        #expect(result.ours429 == 0)
+        #expect(result.used >= 0.99, "\(result)")
+    }
+
+    @Test func weightsShareTheBudget() async throws {
+        let harness = try await SandboxBudget.start()
+        let tasks = (0..<10).map { ("script\($0)", $0 < 2 ? 2 : 1) }
+        try await run(harness, tasks: tasks)
+        await harness.stop()
+        let result = Utilisation(harness.attempts)
+        let total = Double(result.ours)
+        var spread: [String] = []
+        for (script, weight) in tasks {
+            let share = Double(result.byScript[script] ?? 0) / total, expected = Double(weight) / 12
+            spread.append("\(script)(w\(weight)) \(String(format: "%+.1f", (share / expected - 1) * 100))%")
+            #expect(abs(share / expected - 1) <= 0.10, "\(script): \(share) of the requests, weight's share \(expected)")
+        }
+        print("10 weighted scripts: \(result); share vs weight: \(spread.joined(separator: ", "))")
+        #expect(result.ours429 == 0)
+    }
+
+    @Test func anOutsideClientOfTheKeyLeavesFew429s() async throws {
+        let harness = try await SandboxBudget.start()
+        try await run(harness, tasks: (0..<20).map { ("script\($0)", 1) }, outside: true)
+        await harness.stop()
+        let result = Utilisation(harness.attempts)
+        print("20 scripts and an outside client: \(result)")
+        #expect(result.ours429 <= 3, "at most one 429 per long window")
+        #expect(result.used >= 0.90, "\(result)")
+    }
+}
