@@ -9,12 +9,25 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [UnownedJob] = []
     private var head = 0
+    /// The per-thread key under which each of this executor's threads keeps its ``Worker``.
+    private let workerKey: pthread_key_t
 
     /// The executor every state uses unless told otherwise: one thread per core.
     public static let shared = LuaExecutor(threads: ProcessInfo.processInfo.activeProcessorCount)
 
+    /// One thread's own state, touched only by that thread.
+    private final class Worker {
+        /// Set while the job running now is about to end by resuming another task: a job
+        /// enqueued meanwhile is kept here and run next on this thread, with no wake-up.
+        var handoff = false
+        var next: UnownedJob?
+    }
+
     /// Starts an executor with this many threads.
     public init(threads: Int, stackSize: Int = 16 << 20) {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        workerKey = key
         for index in 0..<max(1, threads) {
             let thread = Thread { [unowned self] in self.work() }
             thread.name = "lua-\(index)"
@@ -25,10 +38,30 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
+        if let worker = currentWorker(), worker.handoff, worker.next == nil {
+            worker.handoff = false
+            worker.next = job
+            return
+        }
         condition.lock()
         queue.append(job)
         condition.signal()
         condition.unlock()
+    }
+
+    /// Runs `body`, whose last act is to resume a task that runs on this executor, so that the
+    /// resumed task continues on this thread as soon as the current job ends (when called on
+    /// one of this executor's threads; elsewhere it simply runs `body`).
+    func handingOff(_ body: () -> Void) {
+        guard let worker = currentWorker() else { return body() }
+        worker.handoff = true
+        body()
+        worker.handoff = false
+    }
+
+    private func currentWorker() -> Worker? {
+        guard let pointer = pthread_getspecific(workerKey) else { return nil }
+        return Unmanaged<Worker>.fromOpaque(pointer).takeUnretainedValue()
     }
 
     private func next() -> UnownedJob {
@@ -45,9 +78,18 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private func work() {
+        let worker = Worker()
+        pthread_setspecific(workerKey, Unmanaged.passRetained(worker).toOpaque())
         let executor = asUnownedTaskExecutor()
         while true {
-            next().runSynchronously(on: executor)
+            let job: UnownedJob
+            if let handed = worker.next {
+                worker.next = nil
+                job = handed
+            } else {
+                job = next()
+            }
+            job.runSynchronously(on: executor)
         }
     }
 }

@@ -43,8 +43,8 @@ final class RunStopper: Sendable {
     /// The call runs in a task of its own, so that a stop ends the wait at once even when the
     /// call ignores cancellation. That task starts immediately on the calling thread (no hop
     /// to another thread to begin, and a call that completes without suspending costs no
-    /// thread switch at all) and resumes on `executor` after it suspends, where the run
-    /// itself continues.
+    /// thread switch at all) and resumes on `executor` after it suspends; when it ends there,
+    /// the run continues on the same thread.
     func race(on executor: LuaExecutor, _ operation: @escaping @Sendable () async throws -> [LuaValue]) async -> Result<[LuaValue], any Error> {
         await withCheckedContinuation { continuation in
             let stopped = state.withLock { s -> Bool in
@@ -63,7 +63,8 @@ final class RunStopper: Sendable {
                     defer { s.waiter = nil; s.operation = nil }
                     return s.waiter
                 }
-                waiter?.resume(returning: result)
+                // the run continues on this thread once this task ends: no wake-up of another
+                executor.handingOff { waiter?.resume(returning: result) }
             }
             state.withLock { s in
                 if s.waiter != nil { s.operation = task }

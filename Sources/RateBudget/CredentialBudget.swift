@@ -94,7 +94,7 @@ actor CredentialBudget {
         if deadline != nil { deadlines += 1 }
         let start = estimatedStart(tag: tag, id: waiter.id, now: now)
         if let deadline, start > deadline {
-            fail(waiter.id, BudgetError.deadlineExceeded(credential: credential, wouldWait: start - now))
+            drop(waiter.id, BudgetError.deadlineExceeded(credential: credential, wouldWait: start - now))
             return
         }
         if let onLongWait {
@@ -194,13 +194,13 @@ actor CredentialBudget {
         }
     }
 
-    /// The windows slots are placed under: every window lengthened by the margin, and, while
-    /// demand exceeds the windows, the shortest also in parts, to pace slots (an idle
-    /// credential still allows a burst).
+    /// The windows slots are placed under: every window lengthened by the margin, and the
+    /// shortest also in parts, to pace slots (a burst of a whole window's limit reaches the
+    /// server spread over the time it takes to serve it, which no margin covers).
     private func ledgerWindows(now: ContinuousClock.Instant) -> [RateWindow] {
         let limits = effectiveLimits(now: now)
         var windows = spec.windows.enumerated().map { RateWindow(length: $1.length + options.margin, limit: limits[$0]) }
-        if saturated, options.burstDivisions > 1, let shortest = spec.windows.indices.min(by: { spec.windows[$0].length < spec.windows[$1].length }) {
+        if options.burstDivisions > 1, let shortest = spec.windows.indices.min(by: { spec.windows[$0].length < spec.windows[$1].length }) {
             let limit = limits[shortest]
             let part = (limit + options.burstDivisions - 1) / options.burstDivisions
             let length = spec.windows[shortest].length.wholeMillisecondsValue * Int64(part) / Int64(limit)
@@ -233,16 +233,21 @@ actor CredentialBudget {
     // MARK: Events
 
     private func fail(_ id: UInt64, _ error: any Error) {
+        drop(id, error)
+        tick()
+    }
+
+    /// Ends a waiting call with `error`.
+    private func drop(_ id: UInt64, _ error: any Error) {
         guard let entry = waiting.removeValue(forKey: id) else { return }
         if entry.deadline != nil { deadlines -= 1 }
         queue.remove(id: id, script: entry.script)?.continuation.resume(throwing: error)
-        tick()
     }
 
     private func tick() {
         let now = ContinuousClock.now
         sends.trim(now: now, keeping: (spec.windows.map(\.length).max() ?? .zero) + options.margin)
-        arrivals.trim(now: now, keeping: .seconds(2))
+        arrivals.trim(now: now, keeping: max(.seconds(2), options.lookahead))
         if let held = feedback.held(now: now) { releasing += pool.removeAll(before: held).map(\.time) }
         expireDeadlines(now: now)
         let guardUntil = dispatch(now: now)
@@ -276,8 +281,10 @@ actor CredentialBudget {
             metrics.granted(script: script, waited: waited)
             waiter.continuation.resume(returning: waited)
         }
-        // Nobody came for a slot, or nobody waits and the next slot is far: give every slot back.
-        if queue.isEmpty, wentStale || pool.first.map({ $0.instant > now + options.lookahead }) == true {
+        // Nobody came for a slot, or nobody waits, nobody called lately and the next slot is far:
+        // demand is gone, give every slot back.
+        let idle = arrivals.window(options.lookahead, now: now).count == 0
+        if queue.isEmpty, wentStale || (idle && pool.first.map({ $0.instant > now + options.lookahead }) == true) {
             releasing += pool.removeAll().map(\.time)
         }
         return nil
@@ -288,7 +295,7 @@ actor CredentialBudget {
         for (id, entry) in waiting {
             guard let deadline = entry.deadline else { continue }
             let start = estimatedStart(tag: entry.tag, id: id, now: now)
-            if start > deadline { fail(id, BudgetError.deadlineExceeded(credential: credential, wouldWait: start - now)) }
+            if start > deadline { drop(id, BudgetError.deadlineExceeded(credential: credential, wouldWait: start - now)) }
         }
     }
 
@@ -371,7 +378,7 @@ actor CredentialBudget {
         logger?.warning("rate ledger failed", metadata: ["credential": "\(credential)", "error": "\(error)"])
         if pool.count == 0 {
             let failure = BudgetError.ledgerUnavailable(credential: credential, message: "\(error)")
-            for id in Array(waiting.keys) { fail(id, failure) }
+            for id in Array(waiting.keys) { drop(id, failure) }
         }
         tick()
     }
@@ -379,7 +386,8 @@ actor CredentialBudget {
     private func scheduleWake(now: ContinuousClock.Instant, guardUntil: ContinuousClock.Instant?) {
         var times: [ContinuousClock.Instant] = []
         if let first = pool.first {
-            times.append(queue.isEmpty ? first.instant + options.grace + .milliseconds(1) : max(first.instant, guardUntil ?? first.instant))
+            times.append(queue.isEmpty ? min(first.instant + options.grace + .milliseconds(1), now + options.lookahead)
+                : max(first.instant, guardUntil ?? first.instant))
         }
         if !releasing.isEmpty, !refilling { times.append(lastLedgerCall + .milliseconds(200)) }
         if let refillRetryAt, !queue.isEmpty || !releasing.isEmpty { times.append(refillRetryAt) }

@@ -49,21 +49,21 @@ extension ScalevClient {
             attempt += 1
             try checkDeadline(request, context: context, last: last)
             let signed = try await sign(request)
-            if let pacer { try await pacer.admit(key, script: context.script, deadline: context.deadline) }
+            if let pacer { try await admit(pacer, key, request, context: context) }
             let timeout = try attemptTimeout(request, context: context, last: last)
             let query = Self.encodeQuery(request.query + signed.query)
             let url = configuration.origin(for: request.path) + request.path + (query.isEmpty ? "" : "?" + query)
             trace("scalev → \(request.method) \(request.path)\(query.isEmpty ? "" : "?" + query) [\(context.script), attempt \(attempt)/\(maxAttempts)]", context)
             let started = ContinuousClock.now
             let result = await transport.perform(url: url, method: request.method, headers: signed.headers, body: body, timeout: timeout)
-            let elapsed = Transport.format(ContinuousClock.now - started)
+            let elapsed = ContinuousClock.now - started
             let error: ScalevError
             var delay: Duration
             switch result {
             case .success(let answer):
                 if let pacer { await pacer.observe(key, script: context.script, status: answer.status, headers: answer.headers) }
                 keepGuestToken(answer)
-                trace("scalev ← \(answer.status) \(request.method) \(request.path) (\(answer.body.count) bytes, \(elapsed))", context)
+                trace("scalev ← \(answer.status) \(request.method) \(request.path) (\(answer.body.count) bytes, \(Transport.format(elapsed)))", context)
                 if (200...299).contains(answer.status) {
                     return ScalevResponse(status: answer.status, headers: answer.headers, body: answer.body)
                 }
@@ -100,7 +100,7 @@ extension ScalevClient {
                 let transportError = ScalevError(
                     status: nil, code: failure.kind == .timeout ? "timeout" : "connection_error", message: redact(failure.message),
                     retryable: true, method: request.method, path: request.path)
-                trace("scalev ✗ \(request.method) \(request.path): \(transportError.message) (\(elapsed))", context)
+                trace("scalev ✗ \(request.method) \(request.path): \(transportError.message) (\(Transport.format(elapsed)))", context)
                 error = transportError
                 delay = backoff(attempt)
                 if !failure.certainlyNotSent, !repeatable {
@@ -208,12 +208,29 @@ extension ScalevClient {
     }
 
     private func attemptTimeout(_ request: ScalevRequest, context: RequestContext, last: ScalevError?) throws -> Duration {
-        guard let deadline = context.deadline else { return configuration.requestTimeout }
+        let timeout = request.timeout ?? configuration.requestTimeout
+        guard let deadline = context.deadline else { return timeout }
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else {
             throw deadlineError(request, last: last, detail: "the run's deadline passed before the request could be sent")
         }
-        return min(configuration.requestTimeout, remaining)
+        return min(timeout, remaining)
+    }
+
+    /// The pacer's admission; its refusals (other than cancellation) become a ``ScalevError``
+    /// with code `rate_budget`.
+    private func admit(_ pacer: any RequestPacer, _ key: BudgetKey, _ request: ScalevRequest, context: RequestContext) async throws {
+        do {
+            try await pacer.admit(key, script: context.script, deadline: context.deadline)
+        } catch let error as ScalevError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw ScalevError(
+                status: nil, code: "rate_budget", message: redact("the rate budget did not admit the request: \(error)"), retryable: false,
+                method: request.method, path: request.path)
+        }
     }
 
     private func pause(_ delay: Duration, _ request: ScalevRequest, context: RequestContext, last: ScalevError) async throws {

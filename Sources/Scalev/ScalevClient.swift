@@ -27,6 +27,8 @@ public final class ScalevClient: Sendable {
     let tokens: TokenSession?
     let guestToken = Mutex<String?>(nil)
     let host: String
+    /// `key:` + the first 16 hex digits of SHA-256 of the API key (empty for other credentials).
+    let keyIdentity: String
 
     /// A client over a shared `HTTPClient` (never shut down by this client).
     ///
@@ -60,6 +62,14 @@ public final class ScalevClient: Sendable {
             secretList = SecretList([session.publishableKey])
             tokens = TokenSession(kind: .customer(session), vault: vault, endpoint: endpoint, margin: configuration.refreshMargin, secrets: secretList)
         }
+        if case .apiKey(let key) = credential {
+            let hex = SHA256.hash(data: Data(key.utf8)).prefix(8).map { byte in
+                String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
+            }
+            keyIdentity = "key:" + hex.joined()
+        } else {
+            keyIdentity = ""
+        }
         let components = URLComponents(string: configuration.baseURL)
         host = (components?.host ?? configuration.baseURL) + (components?.port.map { ":\($0)" } ?? "")
     }
@@ -82,9 +92,8 @@ public final class ScalevClient: Sendable {
     public func budgetKey(for path: String) -> BudgetKey {
         if path.hasPrefix("/v2") { return BudgetKey(family: .v2, identity: "v2@\(host)") }
         switch credential {
-        case .apiKey(let key):
-            let digest = SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
-            return BudgetKey(family: .business, identity: "key:" + digest.prefix(16))
+        case .apiKey:
+            return BudgetKey(family: .business, identity: keyIdentity)
         case .oauth(let installation):
             return BudgetKey(family: .business, identity: "oauth:\(installation.vaultName):\(installation.businessID ?? "")")
         case .storefront(_, let storeID):

@@ -23,7 +23,8 @@ public struct ScalevError: Error, Sendable, CustomStringConvertible {
     public var status: Int?
     /// Scalev's `error_code`, or one of the client's own: `timeout`, `connection_error`,
     /// `deadline_exceeded`, `ambiguous_write`, `unknown_operation`, `unknown_parameter`,
-    /// `missing_required`, `invalid_request`, `credential_unavailable`, `refresh_failed`.
+    /// `missing_required`, `invalid_request`, `unsupported_operation`, `credential_unavailable`,
+    /// `refresh_failed`, `invalid_state`, `invalid_response`, `rate_budget`.
     public var code: String?
     /// A human message (never holding a secret).
     public var message: String
@@ -49,7 +50,7 @@ public struct ScalevError: Error, Sendable, CustomStringConvertible {
 
     /// `"POST /v3/orders -> 422 validation_failed: Validation failed (customer_email: is required)"`.
     public var description: String {
-        let refused = ["missing_required", "unknown_operation", "unknown_parameter", "invalid_request", "unsupported_operation", "credential_unavailable"]
+        let refused = ["missing_required", "unknown_operation", "unknown_parameter", "invalid_request", "unsupported_operation", "credential_unavailable", "rate_budget"]
         let outcome = status.map(String.init) ?? (refused.contains(code ?? "") ? "not sent" : "no response")
         var text = "\(method) \(path) -> \(outcome)"
         if let code { text += " \(code)" }

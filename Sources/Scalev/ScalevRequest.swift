@@ -12,14 +12,19 @@ public struct ScalevRequest: Sendable {
     /// (`Authorization`, `X-Scalev-Storefront-Api-Key`, `X-Scalev-Guest-Token`) are the
     /// client's own and are ignored here.
     public var headers: [(String, String)]
+    /// The longest one attempt may take; `nil` = the client's ``ScalevClient/Configuration/requestTimeout``.
+    public var timeout: Duration?
 
     /// A request.
-    public init(method: String, path: String, query: [(String, String)] = [], body: JSON? = nil, headers: [(String, String)] = []) {
+    public init(
+        method: String, path: String, query: [(String, String)] = [], body: JSON? = nil, headers: [(String, String)] = [], timeout: Duration? = nil
+    ) {
         self.method = method.uppercased()
         self.path = path
         self.query = query
         self.body = body
         self.headers = headers
+        self.timeout = timeout
     }
 
     /// The value of the query parameter `name`, if present.

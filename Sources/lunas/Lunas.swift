@@ -26,6 +26,8 @@ struct Lunas: AsyncParsableCommand {
         abstract: "Run commerce automation scripts (Lua 5.4) against the Scalev API.",
         discussion: """
             Examples:
+              lunas run --sandbox scripts/tag_vip_orders.lua     run a script against a local Scalev sandbox
+              lunas run --dry-run scripts/tag_vip_orders.lua     reads go through; writes are printed, not sent
               lunas run scripts/order_report.lua                 run a script
               lunas run report.lua --timeout 30 --memory 64      with a deadline and a 64 MiB cap
               lunas run sync.lua -- 2026-11-01 2026-11-30        arguments reach the script as arg[1], arg[2]

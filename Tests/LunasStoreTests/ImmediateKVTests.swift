@@ -17,8 +17,10 @@ import Testing
     @Test func everyConnectionThatWritesFsyncsEachCommit() async throws {
         try await withSQLite { store, _, _ in
             // 2 is FULL (GRDB would leave a pool's writer at NORMAL)
-            #expect(try await store.kvWriter.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
-            #expect(try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+            let kvWriter = try await store.kvWriter.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            let poolWriter = try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(kvWriter == 2)
+            #expect(poolWriter == 2)
         }
     }
 

@@ -5,6 +5,7 @@ import LunasRuntime
 import Scalev
 import ScalevSandbox
 import Synchronization
+import LunasStore
 
 /// An in-process sandbox, the clients of its credentials, and a way to run Lua scripts that use
 /// `scalev` against it; every line any run traced, logged or failed with is kept for the
@@ -69,5 +70,23 @@ final class ScalevWorld: Sendable {
             keep(String(describing: error))
             throw error
         }
+    }
+}
+
+extension ScalevWorld {
+    /// ``access()`` plus `shopper`, the sandbox's customer, signed in with tokens in a vault on a
+    /// SQLite file of the world's folder.
+    func customerAccess() async throws -> ScalevAccess {
+        let store = try await StoreLocation.sqlite(path: folder.appendingPathComponent("vault.db").path).open()
+        let vault = CredentialVault(store: store, key: VaultKey.generate())
+        let c = sandbox.credentials
+        let session = CustomerSession(vaultName: "shopper", storeID: c.storeUniqueID, publishableKey: c.storefrontKey)
+        let configuration = ScalevClient.Configuration(baseURL: sandbox.baseURL)
+        _ = try await CustomerLogin.logIn(email: c.customerEmail, password: c.customerPassword, session: session,
+                                          configuration: configuration, http: http, vault: vault)
+        var access = access()
+        let client = ScalevClient(configuration: configuration, credential: .customer(session), http: http, vault: vault)
+        access.grants["shopper"] = .init(name: "shopper", kind: "customer", storeID: c.storeUniqueID, client: client)
+        return access
     }
 }

@@ -163,3 +163,51 @@ struct ScalevLuaTests {
         }
     }
 }
+
+@Suite("scalev modules over the sandbox")
+struct ScalevModuleCoverageTests {
+    @Test("products, stores, customers, checkout intents and digital answer through their modules")
+    func businessModules() async throws {
+        let world = try await ScalevWorld()
+        defer { Task { await world.stop() } }
+        let results = try await world.run("""
+            local product = scalev.products.list({ page_size = 2 }).data[1]
+            local same = scalev.products.get(product.id)
+            local store_products = 0
+            for store in scalev.stores.each({}, { progress = false }) do
+              for _ in scalev.stores.each_product(store.id, {}, { progress = false }) do store_products = store_products + 1 end
+            end
+            local customer = scalev.customers.list({ page_size = 1 }).data[1]
+            scalev.customers.add_tags(customer.id, { "loyal" })
+            local tagged = scalev.customers.get(customer.id).tags
+            local intents = scalev.checkout_intents.list()
+            local variant = product.variants and product.variants[1] and product.variants[1].id or 9001
+            local holders = scalev.digital.customers(variant)
+            local made = scalev.products.create({ name = "Lua mug", item_type = "physical", variants = json.array() })
+            return same.id == product.id, store_products > 0, table.concat(tagged, ","):find("loyal") ~= nil,
+                   type(intents.data), type(holders.data), made.name
+            """)
+        #expect(results == [true, true, true, "table", "table", "Lua mug"])
+    }
+
+    @Test("a signed-in customer's subscriptions: list, cancel at period end, resume")
+    func customerSubscriptions() async throws {
+        let world = try await ScalevWorld()
+        defer { Task { await world.stop() } }
+        let access = try await world.customerAccess()
+        let results = try await world.run("""
+            local me = scalev.with("shopper").customer
+            local profile = me.profile()
+            local active
+            for sub in me.subscriptions.each({}, { progress = false }) do
+              if sub.status == "active" and not sub.is_cancel_at_period_end then active = sub end
+            end
+            if not active then return profile.customer.email, "no active subscription" end
+            local canceled = me.subscriptions.cancel(active.id)
+            local resumed = me.subscriptions.resume(active.id)
+            local orders = me.orders.list()
+            return profile.customer.email, canceled.is_cancel_at_period_end, resumed.is_cancel_at_period_end, type(orders.data)
+            """, access: access)
+        #expect(results == [.string(LuaString(world.sandbox.credentials.customerEmail)), true, false, "table"])
+    }
+}

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func aWaitPastTheDeadlineFailsAtOnceAndSaysHowLong() async throws {
-        let budgets = RateBudgets(ledger: TestLedger())
+        let budgets = RateBudgets(ledger: TestLedger(), options: BudgetOptions(burstDivisions: 1))
         let spec = try BudgetSpec(parsing: "2/30s")
         for _ in 0..<2 { _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil) }
         // The next slot is ~30 s away; a deadline in 5 s fails now, not in 5 s (the suite's limit would catch a wait).

@@ -34,6 +34,11 @@ import Testing
         await harness.stop()
         let result = Utilisation(harness.attempts)
         print("50 scripts, one process: \(result)")
+        let all = harness.attempts.sorted { $0.at < $1.at }
+        let t0 = all[0].at
+        for (i, a) in all.enumerated() where a.status == 429 {
+            print("429 at \(a.at - t0): window before:", all[max(0, i - 22)..<i].map { "\($0.status)@\(String(format: "%.3f", ($0.at - t0).secondsValue))" })
+        }
         #expect(result.ours429 == 0)
         #expect(result.used >= 0.99, "\(result)")
     }

@@ -70,7 +70,7 @@ struct RetryTests {
         await sandbox.stop()
     }
 
-    @Test("an order create whose answer was lost is found by its request id, not sent twice")
+    @Test("an order create whose answer was lost is found by its request id, not sent twice", .timeLimit(.minutes(1)))
     func lostCreateAnswerIsFound() async throws {
         let sandbox = try await TestSandbox.start()
         let receiver = try await WebhookReceiver.start()

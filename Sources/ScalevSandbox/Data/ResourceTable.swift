@@ -4,6 +4,13 @@ struct ResourceTable: Sendable, Codable {
     private(set) var records: [String: JSONValue] = [:]
     /// Sort keys in ascending order.
     private(set) var sortedKeys: [String] = []
+    /// Records' serializations by sort key, filled as lists serve them (`serializedRecord(at:)`) and
+    /// dropped whenever the record is set or removed. Not persisted.
+    private var serialized: [String: [UInt8]] = [:]
+
+    private enum CodingKeys: String, CodingKey {
+        case records, sortedKeys
+    }
 
     var count: Int { records.count }
 
@@ -25,12 +32,12 @@ struct ResourceTable: Sendable, Codable {
         get { records[Self.sortKey(id)] }
         set {
             let key = Self.sortKey(id)
+            serialized[key] = nil
             if let newValue {
                 if records.updateValue(newValue, forKey: key) == nil { insertKey(key) }
             } else if records.removeValue(forKey: key) != nil {
-                if let index = position(of: key), index < sortedKeys.count, sortedKeys[index] == key {
-                    sortedKeys.remove(at: index)
-                }
+                let index = lowerBound(key)
+                if index < sortedKeys.count, sortedKeys[index] == key { sortedKeys.remove(at: index) }
             }
         }
     }
@@ -54,9 +61,12 @@ struct ResourceTable: Sendable, Codable {
     mutating func removeAll() {
         records.removeAll()
         sortedKeys.removeAll()
+        serialized.removeAll()
     }
 
-    private func position(of key: String) -> Int? {
+    /// The index in `sortedKeys` of the first sort key not below `key` (`sortedKeys.count` when
+    /// every key is below it): a binary search.
+    func lowerBound(_ key: String) -> Int {
         var low = 0
         var high = sortedKeys.count
         while low < high {
@@ -66,11 +76,52 @@ struct ResourceTable: Sendable, Codable {
         return low
     }
 
+    /// The record whose sort key is `sortedKeys[index]`.
+    func record(at index: Int) -> JSONValue? {
+        sortedKeys.indices.contains(index) ? records[sortedKeys[index]] : nil
+    }
+
+    /// The indices of `sortedKeys` below `end` of up to `limit` records satisfying `predicate`,
+    /// nearest first (descending), visiting no more records than it takes to find them.
+    func indices(below end: Int, limit: Int, where predicate: (JSONValue) -> Bool) -> [Int] {
+        var found: [Int] = []
+        var index = min(end, sortedKeys.count) - 1
+        while index >= 0, found.count < limit {
+            if let record = records[sortedKeys[index]], predicate(record) { found.append(index) }
+            index -= 1
+        }
+        return found
+    }
+
+    /// The indices of `sortedKeys` from `start` on of up to `limit` records satisfying
+    /// `predicate`, nearest first (ascending), visiting no more records than it takes to find them.
+    func indices(from start: Int, limit: Int, where predicate: (JSONValue) -> Bool) -> [Int] {
+        var found: [Int] = []
+        var index = max(0, start)
+        while index < sortedKeys.count, found.count < limit {
+            if let record = records[sortedKeys[index]], predicate(record) { found.append(index) }
+            index += 1
+        }
+        return found
+    }
+
+    /// The record at `index` of `sortedKeys` serialized (`JSONValue.serialized()`); kept until
+    /// the record changes or goes, so that lists serve unchanged records without re-encoding them.
+    mutating func serializedRecord(at index: Int) -> [UInt8]? {
+        guard sortedKeys.indices.contains(index) else { return nil }
+        let key = sortedKeys[index]
+        if let bytes = serialized[key] { return bytes }
+        guard let record = records[key] else { return nil }
+        let bytes = record.serialized()
+        serialized[key] = bytes
+        return bytes
+    }
+
     private mutating func insertKey(_ key: String) {
         if let last = sortedKeys.last, last < key {
             sortedKeys.append(key)
         } else {
-            sortedKeys.insert(key, at: position(of: key) ?? sortedKeys.count)
+            sortedKeys.insert(key, at: lowerBound(key))
         }
     }
 }

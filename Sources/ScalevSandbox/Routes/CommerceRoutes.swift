@@ -4,7 +4,7 @@ enum CommerceRoutes {
     static func register(_ registry: inout RouteRegistry) {
         // Stores.
         registry.business("GET", "/v3/stores") { request, state in
-            .ok(try CursorPage.page(state.stores.descending, key: idKey, request: request))
+            .ok(serialized: try CursorPage.serializedPage(&state.stores, key: idKey, request: request))
         }
         registry.business("GET", "/v3/stores/simplified") { request, state in
             let search = request.query["search"]?.lowercased()
@@ -25,13 +25,14 @@ enum CommerceRoutes {
         }
         registry.business("GET", "/v3/stores/{store_id}/products") { request, state in
             guard let store = state.store(request.param("store_id")) else { throw APIError.notFound("Store") }
-            let products = state.products.descending.filter { $0["store_ids"].arrayValue?.contains(store["id"]) ?? false }
-            return .ok(try CursorPage.page(products.map(state.productWithVariants), key: idKey, request: request))
+            return .ok(try CursorPage.page(
+                state.products, where: { $0["store_ids"].arrayValue?.contains(store["id"]) ?? false }, transform: state.productWithVariants,
+                key: idKey, request: request))
         }
         registry.business("GET", "/v3/stores/{store_id}/bundles") { request, state in
             guard let store = state.store(request.param("store_id")) else { throw APIError.notFound("Store") }
-            let bundles = state.bundles.descending.filter { $0["store_ids"].arrayValue?.contains(store["id"]) ?? false }
-            return .ok(try CursorPage.page(bundles, key: idKey, request: request))
+            return .ok(serialized: try CursorPage.serializedPage(
+                &state.bundles, where: { $0["store_ids"].arrayValue?.contains(store["id"]) ?? false }, key: idKey, request: request))
         }
         registry.business("GET", "/v3/stores/{store_id}/bundles/{bundle_id}") { request, state in
             guard let store = state.store(request.param("store_id")), let bundle = state.bundles[request.param("bundle_id")],
@@ -67,16 +68,18 @@ enum CommerceRoutes {
 
         // Products and variants.
         registry.business("GET", "/v3/products") { request, state in
-            var products = state.products.descending
+            var predicates: [(JSONValue) -> Bool] = []
             if let search = request.query["search"]?.lowercased(), !search.isEmpty {
-                products = products.filter { ($0["name"].stringValue ?? "").lowercased().contains(search) }
+                predicates.append { ($0["name"].stringValue ?? "").lowercased().contains(search) }
             }
             if let stores = request.query["store_id"], !stores.isEmpty {
                 let ids = JSONValue.string(stores).stringList.compactMap { state.store($0)?["id"] }
-                products = products.filter { product in ids.contains { product["store_ids"].arrayValue?.contains($0) ?? false } }
+                predicates.append { product in ids.contains { product["store_ids"].arrayValue?.contains($0) ?? false } }
             }
-            if let type = request.query["item_type"], !type.isEmpty { products = products.filter { $0["item_type"].stringValue == type } }
-            return .ok(try CursorPage.page(products.map(state.productWithVariants), key: idKey, request: request))
+            if let type = request.query["item_type"], !type.isEmpty { predicates.append { $0["item_type"].stringValue == type } }
+            return .ok(try CursorPage.page(
+                state.products, where: { product in predicates.allSatisfy { $0(product) } }, transform: state.productWithVariants,
+                key: idKey, request: request))
         }
         registry.business("GET", "/v3/products/count") { _, state in .ok(["count": .int(state.products.count)]) }
         registry.business("GET", "/v3/products/simplified") { _, state in
@@ -168,14 +171,15 @@ enum CommerceRoutes {
 
         // Bundles and price options.
         registry.business("GET", "/v3/bundles") { request, state in
-            var bundles = state.bundles.descending
-            if let search = request.query["search"]?.lowercased(), !search.isEmpty {
-                bundles = bundles.filter { ($0["name"].stringValue ?? "").lowercased().contains(search) }
-            }
-            if let store = request.query["store_id"].flatMap(Int.init) {
-                bundles = bundles.filter { $0["store_ids"].arrayValue?.contains(.int(store)) ?? false }
-            }
-            return .ok(try CursorPage.page(bundles, key: idKey, request: request))
+            let search = request.query["search"]?.lowercased() ?? ""
+            let store = request.query["store_id"].flatMap(Int.init)
+            return .ok(serialized: try CursorPage.serializedPage(
+                &state.bundles,
+                where: { bundle in
+                    (search.isEmpty || (bundle["name"].stringValue ?? "").lowercased().contains(search))
+                        && (store.map { bundle["store_ids"].arrayValue?.contains(.int($0)) ?? false } ?? true)
+                },
+                key: idKey, request: request))
         }
         registry.business("GET", "/v3/bundles/count") { _, state in .ok(["count": .int(state.bundles.count)]) }
         registry.business("GET", "/v3/bundles/simplified") { request, state in
@@ -198,8 +202,8 @@ enum CommerceRoutes {
         }
         registry.business("GET", "/v3/bundles/{bundle_id}/bundle-price-options") { request, state in
             guard let bundle = state.bundles[request.param("bundle_id")] else { throw APIError.notFound("Bundle") }
-            let options = state.bundlePriceOptions.descending.filter { $0["bundle_id"] == bundle["id"] }
-            return .ok(try CursorPage.page(options, key: idKey, request: request))
+            return .ok(serialized: try CursorPage.serializedPage(
+                &state.bundlePriceOptions, where: { $0["bundle_id"] == bundle["id"] }, key: idKey, request: request))
         }
         registry.business("POST", "/v3/bundles/{bundle_id}/bundle-price-options") { request, state in
             guard var bundle = state.bundles[request.param("bundle_id")], let bundleID = bundle["id"].stringValue else { throw APIError.notFound("Bundle") }
@@ -219,13 +223,14 @@ enum CommerceRoutes {
 
         // Customers.
         registry.business("GET", "/v3/customers") { request, state in
-            var customers = state.customers.descending
-            if let search = request.query["search"]?.lowercased(), !search.isEmpty {
-                customers = customers.filter {
-                    ($0["name"].stringValue ?? "").lowercased().contains(search) || ($0["email"].stringValue ?? "").lowercased().contains(search)
-                }
-            }
-            return .ok(try CursorPage.page(customers, key: idKey, request: request))
+            let search = request.query["search"]?.lowercased() ?? ""
+            return .ok(serialized: try CursorPage.serializedPage(
+                &state.customers,
+                where: {
+                    search.isEmpty || ($0["name"].stringValue ?? "").lowercased().contains(search)
+                        || ($0["email"].stringValue ?? "").lowercased().contains(search)
+                },
+                key: idKey, request: request))
         }
         registry.business("POST", "/v3/customers") { request, state in
             guard let name = request.body("name").stringValue, !name.isEmpty else { throw APIError.missing(["name"]) }

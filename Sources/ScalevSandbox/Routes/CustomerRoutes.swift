@@ -101,10 +101,10 @@ enum CustomerRoutes {
         // Orders.
         registry.customer("GET", "/orders") { request, state in
             let session = try session(request)
-            let orders = state.orders.descending.filter {
-                $0["customer_id"].intValue == session.customerID && $0["store"]["unique_id"].stringValue == session.storeUniqueID
-            }
-            return .ok(try CursorPage.page(orders.map(customerOrder), key: { $0["id"].stringValue ?? "" }, request: request))
+            return .ok(try CursorPage.page(
+                state.orders,
+                where: { $0["customer_id"].intValue == session.customerID && $0["store"]["unique_id"].stringValue == session.storeUniqueID },
+                transform: customerOrder, key: { $0["id"].stringValue ?? "" }, request: request))
         }
         registry.customer("GET", "/orders/{id}") { request, state in
             let session = try session(request)

@@ -60,9 +60,9 @@ enum GenericRoutes {
         let collection = "/" + concrete.joined(separator: "/")
         switch operation.method {
         case "GET":
-            let items = state.generic[collection]?.descending ?? []
-            if operation.paginated { return .ok(try CursorPage.page(items, key: { $0["id"].stringValue ?? "" }, request: request)) }
-            return .list(items)
+            let table = state.generic[collection] ?? ResourceTable()
+            if operation.paginated { return .ok(try CursorPage.page(table, key: { $0["id"].stringValue ?? "" }, request: request)) }
+            return .list(table.descending)
         case "DELETE":
             return .noContent
         default:

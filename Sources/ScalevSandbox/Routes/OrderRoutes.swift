@@ -175,14 +175,17 @@ enum OrderRoutes {
                 }
             }
         }
-        let items = state.orders.descending.filter { order in predicates.allSatisfy { $0(order) } }
-        var page = try CursorPage.page(items, key: { $0["id"].stringValue ?? "" }, request: request)
-        if let columns = query["columns"], !columns.isEmpty {
-            let keep = Set(JSONValue.string(columns).stringList + ["id"])
-            page["data"] = .array((page["data"].arrayValue ?? []).map { order in
-                .object((order.objectValue ?? [:]).filter { keep.contains($0.key) })
-            })
+        let matches: (JSONValue) -> Bool = { order in predicates.allSatisfy { $0(order) } }
+        let key: (JSONValue) -> String = { $0["id"].stringValue ?? "" }
+        guard let columns = query["columns"], !columns.isEmpty else {
+            // Whole orders: served from their cached serializations.
+            return .ok(serialized: try CursorPage.serializedPage(&state.orders, where: matches, key: key, request: request))
         }
+        var page = try CursorPage.page(state.orders, where: matches, key: key, request: request)
+        let keep = Set(JSONValue.string(columns).stringList + ["id"])
+        page["data"] = .array((page["data"].arrayValue ?? []).map { order in
+            .object((order.objectValue ?? [:]).filter { keep.contains($0.key) })
+        })
         return .ok(page)
     }
 

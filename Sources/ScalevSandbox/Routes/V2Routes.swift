@@ -5,12 +5,12 @@ enum V2Routes {
     static func register(_ registry: inout RouteRegistry) {
         registry.v2("GET", "/v2/orders") { request, state in
             let size = request.pageSize()
-            var orders = state.orders.descending
-            if let status = request.query["status"], !status.isEmpty { orders = orders.filter { $0["status"].stringValue == status } }
-            if let lastID = request.query["last_id"], !lastID.isEmpty {
-                let boundary = ResourceTable.sortKey(lastID)
-                orders = orders.filter { ResourceTable.sortKey($0["id"].stringValue ?? "") < boundary }
-            }
+            let status = request.query["status"] ?? ""
+            // The orders below `last_id`, newest first, and one more to know whether there is a next.
+            let end = request.query["last_id"].flatMap { $0.isEmpty ? nil : state.orders.lowerBound(ResourceTable.sortKey($0)) }
+            let orders = state.orders.indices(below: end ?? state.orders.count, limit: size + 1) { order in
+                status.isEmpty || order["status"].stringValue == status
+            }.compactMap(state.orders.record(at:))
             let page = Array(orders.prefix(size))
             return ok(["results": .array(page), "has_next": .bool(orders.count > size), "last_id": page.last?["id"] ?? .null, "page_size": .int(size)])
         }

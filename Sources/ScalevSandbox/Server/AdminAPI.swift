@@ -68,6 +68,8 @@ extension SandboxEngine {
             return .ok(credentialsJSON())
         case "GET /stats":
             return .ok(["credentials": statistics.json])
+        case "GET /stats/served":
+            return .ok(["credentials": statistics.servedTimes])
         case "POST /keys":
             let scopes = request.body("scopes").stringList
             let key = state.withLock { state -> String in

@@ -174,7 +174,7 @@ final class SandboxEngine: Sendable {
     /// Counts one request; the 429 reply when refused, and the rate headers.
     private func rateLimit(key: String, windows: [RateWindow], now: Double) -> (SandboxReply?, [(String, String)]) {
         guard configuration.rateLimitingEnabled, !windows.isEmpty else {
-            statistics.record(key: key, limited: false)
+            statistics.record(key: key, limited: false, at: now)
             return (nil, [])
         }
         let decision = limiter.check(key: key, windows: windows, now: now)
@@ -182,7 +182,7 @@ final class SandboxEngine: Sendable {
             ("X-Ratelimit-Limit", String(decision.limit)), ("X-Ratelimit-Remaining", String(decision.remaining)),
             ("X-Ratelimit-Reset", String(decision.reset)),
         ]
-        statistics.record(key: key, limited: !decision.allowed)
+        statistics.record(key: key, limited: !decision.allowed, at: now)
         guard decision.allowed else {
             let retry = max(1, decision.reset - Int(now))
             return (SandboxReply(status: 429, body: .text("Too many requests"), headers: [("Retry-After", String(retry))]), headers)
@@ -338,6 +338,9 @@ final class SandboxEngine: Sendable {
         case .json(let value):
             fields[.contentType] = "application/json; charset=utf-8"
             body = ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized()))
+        case .serializedJSON(let bytes):
+            fields[.contentType] = "application/json; charset=utf-8"
+            body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
         case .text(let text):
             fields[.contentType] = "text/plain; charset=utf-8"
             body = ResponseBody(byteBuffer: ByteBuffer(string: text))

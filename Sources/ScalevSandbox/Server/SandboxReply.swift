@@ -2,6 +2,8 @@
 struct SandboxReply: Sendable {
     enum Body: Sendable {
         case json(JSONValue)
+        /// JSON text already serialized (as `JSONValue.serialized()` would give it).
+        case serializedJSON([UInt8])
         case text(String)
         case empty
     }
@@ -11,6 +13,7 @@ struct SandboxReply: Sendable {
     var headers: [(String, String)] = []
 
     static func ok(_ value: JSONValue) -> SandboxReply { SandboxReply(status: 200, body: .json(value)) }
+    static func ok(serialized bytes: [UInt8]) -> SandboxReply { SandboxReply(status: 200, body: .serializedJSON(bytes)) }
     static func created(_ value: JSONValue) -> SandboxReply { SandboxReply(status: 201, body: .json(value)) }
     static let noContent = SandboxReply(status: 204, body: .empty)
 

@@ -13,6 +13,7 @@ import PostgresNIO
 
 struct Options {
     var ops = 20_000
+    var rounds = 3
     var postgres: String? = ProcessInfo.processInfo.environment["LUNAS_BENCH_POSTGRES_URL"]
         ?? ProcessInfo.processInfo.environment["LUNAS_TEST_POSTGRES_URL"]
 
@@ -21,8 +22,9 @@ struct Options {
         while let a = it.next() {
             switch a {
             case "--ops": ops = it.next().flatMap(Int.init) ?? ops
+            case "--rounds": rounds = max(1, it.next().flatMap(Int.init) ?? rounds)
             case "--postgres": postgres = it.next()
-            default: FileHandle.standardError.write(Data("usage: kv-bench [--ops N] [--postgres URL]\n".utf8)); exit(2)
+            default: FileHandle.standardError.write(Data("usage: kv-bench [--ops N] [--rounds N] [--postgres URL]\n".utf8)); exit(2)
             }
         }
     }
@@ -158,37 +160,50 @@ defer { try? FileManager.default.removeItem(at: folder) }
 var backends: [(String, StoreLocation)] = [("sqlite", .sqlite(path: folder.appendingPathComponent("bench.db").path))]
 if let url = options.postgres { backends.append(("postgres", .postgres(url: url))) }
 
-print("kv benchmark: \(options.ops) ops per measurement, one caller")
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+print("kv benchmark: \(options.ops) ops per measurement, one caller; \(options.rounds) interleaved rounds (lua, raw, store), medians")
 print(String(format: "async host call floor (LuaKit, no store): %.1f us per call; %.1f us when it suspends",
              try await asyncCallFloor(ops: options.ops) * 1e6, try await asyncCallFloor(ops: options.ops, suspending: true) * 1e6))
 print("op      backend   lua ops/s   store ops/s   raw ops/s   lua/raw")
 for (name, location) in backends {
     let store = LazyStore(location: location, options: StoreOptions(purgeInterval: nil))
     let luaNamespace = "bench-lua-\(UUID().uuidString.prefix(8))", rawNamespace = "bench-raw-\(UUID().uuidString.prefix(8))"
-    let (luaSet, luaGet) = try await luaPath(store: store, namespace: luaNamespace, ops: options.ops, folder: folder)
-    let (rawSet, rawGet): (Double, Double)
-    switch location {
-    case .sqlite(let path): (rawSet, rawGet) = try await rawSQLite(path: path, namespace: rawNamespace, ops: options.ops)
-    case .postgres(let url): (rawSet, rawGet) = try await rawPostgres(url: url, namespace: rawNamespace, ops: options.ops)
-    }
-    // The store's Swift API alone (no Lua), to split the overhead between the store and the binding.
-    let direct = try await store.store()
     let storeNamespace = "bench-store-\(UUID().uuidString.prefix(8))"
-    let storeSet = try await seconds {
-        for i in 1...options.ops { try await direct.set("order:\(i % 1000)", to: value(i), in: storeNamespace) }
-    }
-    let storeGet = try await seconds {
-        for i in 1...options.ops {
-            let entry = try await direct.get("order:\(i % 1000)", in: storeNamespace)
-            precondition(entry != nil, "missing value")
+    // ops/s per round: [op][path] with op 0 = set, 1 = get and path 0 = lua, 1 = store, 2 = raw
+    var rates = [[[Double]]](repeating: [[], [], []], count: 2)
+    for _ in 1...options.rounds {
+        let (luaSet, luaGet) = try await luaPath(store: store, namespace: luaNamespace, ops: options.ops, folder: folder)
+        let (rawSet, rawGet): (Double, Double)
+        switch location {
+        case .sqlite(let path): (rawSet, rawGet) = try await rawSQLite(path: path, namespace: rawNamespace, ops: options.ops)
+        case .postgres(let url): (rawSet, rawGet) = try await rawPostgres(url: url, namespace: rawNamespace, ops: options.ops)
+        }
+        // The store's Swift API alone (no Lua), to split the overhead between the store and the binding.
+        let direct = try await store.store()
+        let storeSet = try await seconds {
+            for i in 1...options.ops { try await direct.set("order:\(i % 1000)", to: value(i), in: storeNamespace) }
+        }
+        let storeGet = try await seconds {
+            for i in 1...options.ops {
+                let entry = try await direct.get("order:\(i % 1000)", in: storeNamespace)
+                precondition(entry != nil, "missing value")
+            }
+        }
+        for (op, times) in [(0, [luaSet, storeSet, rawSet]), (1, [luaGet, storeGet, rawGet])] {
+            for path in 0..<3 { rates[op][path].append(Double(options.ops) / times[path]) }
         }
     }
-    for (op, lua, swift, raw) in [("kv.set", luaSet, storeSet, rawSet), ("kv.get", luaGet, storeGet, rawGet)] {
-        let l = Double(options.ops) / lua, s = Double(options.ops) / swift, r = Double(options.ops) / raw
-        print(String(format: "%-7@ %-9@ %9.0f   %11.0f   %9.0f   %5.1f%%", op as NSString, name as NSString, l, s, r, 100 * l / r))
-    }
-    if let open = store.openStore {
-        _ = try? await open.keys(in: luaNamespace, prefix: "", limit: 1, cursor: nil)
+    for (op, label) in [(0, "kv.set"), (1, "kv.get")] {
+        let l = median(rates[op][0]), s = median(rates[op][1]), r = median(rates[op][2])
+        let ratios = zip(rates[op][0], rates[op][2]).map { 100 * $0 / $1 }
+        // the ratio of the rounds' total times, as a check on the ratio of the medians
+        let total = rates[op][2].map { 1 / $0 }.reduce(0, +) / rates[op][0].map { 1 / $0 }.reduce(0, +)
+        print(String(format: "%-7@ %-9@ %9.0f   %11.0f   %9.0f   %5.1f%% (rounds %.0f-%.0f%%, all ops %.1f%%)", label as NSString, name as NSString,
+                     l, s, r, 100 * l / r, ratios.min() ?? 0, ratios.max() ?? 0, 100 * total))
     }
     await store.close()
 }
