@@ -25,10 +25,9 @@ struct ScalevSetup {
             ScalevClient(configuration: clientConfiguration, credential: credential, http: http, pacer: pacer)
         }
         let grants = [
-            ScalevAccess.Grant(name: "sandbox", kind: "api_key", client: client(.apiKey(credentials.businessKey))),
-            ScalevAccess.Grant(name: "sandbox-restricted", kind: "api_key", client: client(.apiKey(credentials.restrictedKey))),
-            ScalevAccess.Grant(name: "sandbox-storefront", kind: "storefront", storeID: credentials.storeUniqueID,
-                               client: client(.storefront(publishableKey: credentials.storefrontKey, storeID: credentials.storeUniqueID))),
+            ScalevAccess.Grant(name: "sandbox", client: client(.apiKey(credentials.businessKey))),
+            ScalevAccess.Grant(name: "sandbox-restricted", client: client(.apiKey(credentials.restrictedKey))),
+            ScalevAccess.Grant(name: "sandbox-storefront", client: client(.storefront(publishableKey: credentials.storefrontKey, storeID: credentials.storeUniqueID))),
         ]
         let chosen = requestedCredential ?? "sandbox"
         guard grants.contains(where: { $0.name == chosen }) else {
@@ -59,7 +58,7 @@ struct ScalevSetup {
                 }
                 pacer?.setSpec(spec, for: client.budgetKey(for: "/v3"))
             }
-            grants.append(ScalevAccess.Grant(name: name, kind: resolved.kind.rawValue, storeID: resolved.storeID, client: client))
+            grants.append(ScalevAccess.Grant(name: name, client: client))
         }
         return finish(ScalevAccess(grants: grants, defaultCredential: plan.defaultCredential, dryRun: dryRun))
     }

@@ -43,10 +43,9 @@ final class ScalevWorld: Sendable {
             ScalevClient(configuration: configuration, credential: credential, http: http)
         }
         var access = ScalevAccess(grants: [
-            .init(name: "main", kind: "api_key", client: client(.apiKey(c.businessKey))),
-            .init(name: "readonly", kind: "api_key", client: client(.apiKey(c.restrictedKey))),
-            .init(name: "shop", kind: "storefront", storeID: c.storeUniqueID,
-                  client: client(.storefront(publishableKey: c.storefrontKey, storeID: c.storeUniqueID))),
+            .init(name: "main", client: client(.apiKey(c.businessKey))),
+            .init(name: "readonly", client: client(.apiKey(c.restrictedKey))),
+            .init(name: "shop", client: client(.storefront(publishableKey: c.storefrontKey, storeID: c.storeUniqueID))),
         ], defaultCredential: defaultCredential, dryRun: dryRun)
         access.trace = { [weak self] line in self?.keep(line) }
         access.recordWrite = { [weak self] line in self?.keep("dry run: " + line) }
@@ -86,7 +85,7 @@ extension ScalevWorld {
                                           configuration: configuration, http: http, vault: vault)
         var access = access()
         let client = ScalevClient(configuration: configuration, credential: .customer(session), http: http, vault: vault)
-        access.grants["shopper"] = .init(name: "shopper", kind: "customer", storeID: c.storeUniqueID, client: client)
+        access.grants["shopper"] = .init(name: "shopper", client: client)
         return access
     }
 }

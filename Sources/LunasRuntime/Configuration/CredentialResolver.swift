@@ -54,20 +54,16 @@ public struct CredentialResolver: Sendable {
                                  message: "several credentials are granted (\(granted.joined(separator: ", "))) and none is the default: pass --credential NAME or set default_credential")
     }
 
-    /// A credential ready for a client: its family, secret, origin and budget windows.
+    /// A credential ready for a client: its secret, origin and budget windows.
     public struct Resolved: Sendable {
         /// Its name.
         public var name: String
-        /// Its family (`api_key`, `oauth`, `storefront`, `customer`).
-        public var kind: CredentialEntry.Kind
         /// What the client signs with.
         public var credential: ScalevCredential
         /// The origin of its requests.
         public var baseURL: String
         /// Its budget windows (`N/Ts` items), when configured.
         public var budget: [String]?
-        /// The store of a storefront or customer credential.
-        public var storeID: String?
     }
 
     /// Whether resolving `name` needs the vault (OAuth, customer, or a key kept there).
@@ -84,8 +80,7 @@ public struct CredentialResolver: Sendable {
             guard name == Self.environmentCredential, let key = environment[Self.apiKeyVariable], !key.isEmpty else {
                 throw ConfigurationError(file: file, message: "there is no credential '\(name)'")
             }
-            return Resolved(name: name, kind: .apiKey, credential: .apiKey(key),
-                            baseURL: origin ?? configuration.baseURL ?? Self.defaultBaseURL, budget: nil, storeID: nil)
+            return Resolved(name: name, credential: .apiKey(key), baseURL: origin ?? configuration.baseURL ?? Self.defaultBaseURL, budget: nil)
         }
         let baseURL = entry.baseURL ?? configuration.baseURL ?? origin ?? Self.defaultBaseURL
         func secretFromEnvironment(_ variable: String) throws -> String {
@@ -123,6 +118,6 @@ public struct CredentialResolver: Sendable {
             _ = try requireVault()
             credential = .customer(CustomerSession(vaultName: entry.vaultName ?? name, storeID: entry.storeID ?? "", publishableKey: entry.publishableKey ?? ""))
         }
-        return Resolved(name: name, kind: entry.kind, credential: credential, baseURL: baseURL, budget: entry.budget, storeID: entry.storeID)
+        return Resolved(name: name, credential: credential, baseURL: baseURL, budget: entry.budget)
     }
 }

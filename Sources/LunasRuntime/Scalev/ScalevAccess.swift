@@ -5,23 +5,36 @@ import Scalev
 /// The Scalev credentials one run may use (least privilege: only what it was granted), and
 /// how its requests behave: dry run, tracing, progress.
 public struct ScalevAccess: Sendable {
-    /// One granted credential: a client bound to it, and what a script may know of it.
+    /// One granted credential: a client bound to it, under the name scripts use.
     public struct Grant: Sendable {
         /// The credential's name in the configuration.
         public var name: String
-        /// Its family: `api_key`, `oauth`, `storefront` or `customer`.
-        public var kind: String
-        /// The store of a storefront or customer credential.
-        public var storeID: String?
         /// The client that signs its requests.
         public var client: ScalevClient
 
         /// A grant.
-        public init(name: String, kind: String, storeID: String? = nil, client: ScalevClient) {
+        public init(name: String, client: ScalevClient) {
             self.name = name
-            self.kind = kind
-            self.storeID = storeID
             self.client = client
+        }
+
+        /// Its family, as scripts see it: `api_key`, `oauth`, `storefront` or `customer`.
+        public var kind: CredentialEntry.Kind {
+            switch client.credential {
+            case .apiKey: .apiKey
+            case .oauth: .oauth
+            case .storefront: .storefront
+            case .customer: .customer
+            }
+        }
+
+        /// The store of a storefront or customer credential.
+        public var storeID: String? {
+            switch client.credential {
+            case .apiKey, .oauth: nil
+            case .storefront(_, let storeID): storeID
+            case .customer(let session): session.storeID
+            }
         }
     }
 

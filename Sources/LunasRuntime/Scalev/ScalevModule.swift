@@ -35,7 +35,7 @@ public struct ScalevModule: Sendable {
         }
         state.register("__scalev.kind") { call in
             let grant = try module.grant(call.value(1))
-            return [.string(LuaString(grant.kind)), grant.storeID.map { .string(LuaString($0)) } ?? .nil]
+            return [.string(LuaString(grant.kind.rawValue)), grant.storeID.map { .string(LuaString($0)) } ?? .nil]
         }
         state.register("__scalev.progress") { call in
             guard let progress = module.access.progress else { return [] }
