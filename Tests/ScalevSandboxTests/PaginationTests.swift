@@ -111,6 +111,25 @@ struct PaginationTests {
         #expect(!(reseeded["data"].arrayValue ?? []).contains { $0["id"] == created["id"] })
     }
 
+    @Test("cursor text: padded or unpadded base64url is read; malformed, empty-key, unknown-direction or non-ASCII cursors are 400")
+    func cursorText() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let list = try await ListScanReference.walk(harness, "/v3/orders?")
+        let boundary = list[3]
+        let expected = ListScanReference.page(list, size: 5, cursor: ("n", boundary))
+        let unpadded = ListScanReference.encode("n", boundary)
+        let padded = unpadded + String(repeating: "=", count: (4 - unpadded.utf8.count % 4) % 4)
+        for cursor in [unpadded, padded.replacingOccurrences(of: "=", with: "%3D")] {
+            #expect(ListScanReference.summary(try await harness.get("/v3/orders?page_size=5&next_cursor=\(cursor)").json) == expected)
+        }
+        for cursor in ["garbage", "bjo", ListScanReference.encode("x", boundary), "%C3%A9", "bjo%20x", "%2B%2F"] {
+            let reply = try await harness.get("/v3/orders?next_cursor=\(cursor)")
+            #expect(reply.status == 400 && reply.json["error_code"] == "invalid_cursor", "\(cursor)")
+        }
+        #expect(try await harness.get("/v3/orders?next_cursor=\(unpadded)&previous_cursor=\(unpadded)").status == 400)
+    }
+
     @Test("v2 orders: last_id pages match a scan of the whole list")
     func v2OrdersMatchListScan() async throws {
         let harness = try await SandboxHarness.start()

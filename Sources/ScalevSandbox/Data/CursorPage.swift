@@ -7,15 +7,31 @@ import Foundation
 /// key), where key is the boundary item's id. Pages stay stable under inserts and deletes.
 enum CursorPage {
     static func encode(_ direction: Character, _ key: String) -> String {
-        Data("\(direction):\(key)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let base64 = Data("\(direction):\(key)".utf8).base64EncodedString()
+        var text: [UInt8] = []
+        text.reserveCapacity(base64.utf8.count)
+        for byte in base64.utf8 {
+            switch byte {
+            case UInt8(ascii: "+"): text.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): text.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: text.append(byte)
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func decode(_ cursor: String) -> (Character, String)? {
-        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8),
+        // base64url to base64, padded. (A cursor with any non-ASCII byte is no base64.)
+        var text = cursor.utf8.map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: byte
+            }
+        }
+        while text.count % 4 != 0 { text.append(UInt8(ascii: "=")) }
+        guard let data = Data(base64Encoded: Data(text)), let plain = String(data: data, encoding: .utf8),
             plain.count > 2, let direction = plain.first, direction == "n" || direction == "p",
             plain.dropFirst().first == ":"
         else { return nil }

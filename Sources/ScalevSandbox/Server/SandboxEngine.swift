@@ -358,14 +358,23 @@ final class SandboxEngine: Sendable {
         var result: [String: String] = [:]
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(String(parts[0]).replacingOccurrences(of: "+", with: " "))
-            let value = parts.count > 1 ? percentDecode(String(parts[1]).replacingOccurrences(of: "+", with: " ")) : ""
+            let name = percentDecode(plusAsSpace(parts[0]))
+            let value = parts.count > 1 ? percentDecode(plusAsSpace(parts[1])) : ""
             result[name] = value
         }
         return result
     }
 
-    static func percentDecode(_ text: String) -> String { text.removingPercentEncoding ?? text }
+    /// `+` in a query component is a space.
+    private static func plusAsSpace(_ text: Substring) -> String {
+        text.utf8.contains(UInt8(ascii: "+")) ? String(text).replacingOccurrences(of: "+", with: " ") : String(text)
+    }
+
+    /// `%XX` sequences decoded; text without `%` is returned as it is (without the costlier call).
+    static func percentDecode(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        return text.removingPercentEncoding ?? text
+    }
 
     // MARK: Persistence
 
