@@ -41,6 +41,10 @@ actor CredentialBudget {
     private var ledgerClock: LedgerClock
     private var lastLedgerCall: ContinuousClock.Instant
     private var refilling = false
+    /// The ledger's recent round trip: a slot is asked for no earlier than now plus twice this,
+    /// so that it is not already past its grace when the grant arrives (a slow or contended
+    /// database would otherwise see every slot at "now" go stale and given back).
+    private var roundTrip: Duration = .milliseconds(5)
     private var refillRetryAt: ContinuousClock.Instant?
     /// Whether the last grant had to go into the future: demand exceeds the windows.
     private var saturated = false
@@ -123,7 +127,12 @@ actor CredentialBudget {
             outside = limit - max(0, remaining) - known
             if outside > 0 { feedback.sawOutside(window: index, count: outside, now: now) }
         }
-        if let remaining, remaining <= 0, outside > 0, let resetAt { feedback.pause(until: resetAt) }
+        // Nothing left while others use the key: hold back for one slot's time of the window (the
+        // reset names only the whole second in which the oldest request leaves).
+        if let remaining, remaining <= 0, outside > 0, let limit, let index = windowIndex(limit: limit) {
+            let slot = (spec.windows[index].length + options.margin) / max(1, limit)
+            feedback.pause(until: min(resetAt ?? now + slot, now + slot))
+        }
         if status == 429 {
             metrics.refused(script: script)
             let shortest = (spec.windows.map(\.length).min() ?? .zero) + options.margin
@@ -181,15 +190,19 @@ actor CredentialBudget {
     }
 
     /// Each window's limit after feedback: a lower limit the server announced, less what other
-    /// clients of the key were seen to use.
+    /// clients of the key were seen to use — in each window, and at the highest rate seen in any
+    /// window carried over to the others (5 per 2 s seen means 50 per 20 s to leave free).
     private func effectiveLimits(now: ContinuousClock.Instant) -> [Int] {
         let tightest = spec.windows.indices.min { spec.windows[$0].limit < spec.windows[$1].limit }
+        let seen = spec.windows.enumerated().map { index, window in
+            window.length + options.margin + options.grace <= reportReach
+                ? feedback.outsideUse(window: index, length: window.length, now: now) : 0
+        }
+        let rate = zip(seen, spec.windows).map { Double($0) / max(0.001, $1.length.secondsValue) }.max() ?? 0
         return spec.windows.enumerated().map { index, window in
             var limit = window.limit
             if index == tightest, let learnedLimit { limit = min(limit, learnedLimit) }
-            if window.length + options.margin + options.grace <= reportReach {
-                limit -= feedback.outsideUse(window: index, length: window.length, now: now)
-            }
+            limit -= max(seen[index], Int((rate * window.length.secondsValue).rounded(.up)))
             return max(1, limit)
         }
     }
@@ -338,7 +351,7 @@ actor CredentialBudget {
         lastLedgerCall = now
         let request = SlotRequest(
             credential: credential, count: count, windows: ledgerWindows(now: now),
-            notBefore: feedback.held(now: now).map { ledgerClock.date(of: $0) }, horizon: .seconds(86_000),
+            notBefore: ledgerClock.date(of: max(feedback.held(now: now) ?? now, now + roundTrip * 2)), horizon: .seconds(86_000),
             releasing: releasing, report: reportReach)
         releasing = []
         let generation = specGeneration
@@ -359,6 +372,7 @@ actor CredentialBudget {
     private func refilled(_ grant: SlotGrant, request: SlotRequest, generation: Int,
                           sent: ContinuousClock.Instant, received: ContinuousClock.Instant) {
         refilling = false
+        roundTrip = min((roundTrip * 3 + (received - sent)) / 4, .milliseconds(500))
         ledgerClock.sample(ledgerNow: grant.now, sent: sent, received: received)
         view = grant.recent.map { ledgerClock.instant(of: $0) }
         if generation != specGeneration {

@@ -34,11 +34,12 @@ struct ServerFeedback {
         outside[index, default: []].append((now, count))
     }
 
-    /// Per window, how many requests other clients sent lately: the most seen within the
-    /// window's length (it fades once they stop).
+    /// Per window, how many requests other clients sent lately: the most seen within three of
+    /// the window's lengths (a client's count in a window varies with where the window falls;
+    /// it fades once they stop).
     mutating func outsideUse(window index: Int, length: Duration, now: ContinuousClock.Instant) -> Int {
         guard var seen = outside[index] else { return 0 }
-        seen.removeAll { $0.at <= now - length }
+        seen.removeAll { $0.at <= now - length * 3 }
         outside[index] = seen.isEmpty ? nil : seen
         return seen.map(\.count).max() ?? 0
     }
