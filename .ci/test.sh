@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds once, starts a throwaway PostgreSQL for the store's shared suite, runs every test.
-# Two phases: everything in parallel, then alone the suites named *ProcessTests (they start many
-# `lunas` processes at once, and on two cores they would starve the others' loopback I/O) and
-# the real-time rate-budget suite (its 2 s windows do not survive other work's jitter).
+# Two phases: everything in parallel, then one at a time the suites that measure time: those
+# named *ProcessTests (they start many `lunas` processes at once, and on two cores they would
+# starve the others' loopback I/O) and the rate-budget suites (their sub-second windows do not
+# survive other work's scheduling jitter).
 set -eu
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -15,10 +16,11 @@ if [ -x Tests/support/postgres.sh ]; then
   trap 'Tests/support/postgres.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
 fi
 export LUNAS_TEST_POSTGRES_URL="$pg_url"
+timed='ProcessTests|SandboxBudgetTests|RateBudgetsTests|SharedLedgerTests'
 log=$(mktemp /tmp/lunas-test-log.XXXXXX)
 status=0
-swift test --skip-build --skip 'ProcessTests|SandboxBudgetTests' >"$log" 2>&1 || status=$?
-swift test --skip-build --filter 'ProcessTests|SandboxBudgetTests' >>"$log" 2>&1 || status=$?
+swift test --skip-build --skip "$timed" >"$log" 2>&1 || status=$?
+swift test --skip-build --no-parallel --filter "$timed" >>"$log" 2>&1 || status=$?
 cat "$log"
 # Swift Testing's summaries, added up as the plain closing line (XCTest reports 0 tests: we use none).
 total=$(grep -E "Test run with [0-9]+ tests? .* passed" "$log" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' | awk '{ n += $1 } END { print n + 0 }')

@@ -41,10 +41,6 @@ actor CredentialBudget {
     private var ledgerClock: LedgerClock
     private var lastLedgerCall: ContinuousClock.Instant
     private var refilling = false
-    /// The ledger's recent round trip: a slot is asked for no earlier than now plus twice this,
-    /// so that it is not already past its grace when the grant arrives (a slow or contended
-    /// database would otherwise see every slot at "now" go stale and given back).
-    private var roundTrip: Duration = .milliseconds(5)
     private var refillRetryAt: ContinuousClock.Instant?
     /// Whether the last grant had to go into the future: demand exceeds the windows.
     private var saturated = false
@@ -351,7 +347,7 @@ actor CredentialBudget {
         lastLedgerCall = now
         let request = SlotRequest(
             credential: credential, count: count, windows: ledgerWindows(now: now),
-            notBefore: ledgerClock.date(of: max(feedback.held(now: now) ?? now, now + roundTrip * 2)), horizon: .seconds(86_000),
+            notBefore: feedback.held(now: now).map { ledgerClock.date(of: $0) }, horizon: .seconds(86_000),
             releasing: releasing, report: reportReach)
         releasing = []
         let generation = specGeneration
@@ -372,7 +368,6 @@ actor CredentialBudget {
     private func refilled(_ grant: SlotGrant, request: SlotRequest, generation: Int,
                           sent: ContinuousClock.Instant, received: ContinuousClock.Instant) {
         refilling = false
-        roundTrip = min((roundTrip * 3 + (received - sent)) / 4, .milliseconds(500))
         ledgerClock.sample(ledgerNow: grant.now, sent: sent, received: received)
         view = grant.recent.map { ledgerClock.instant(of: $0) }
         if generation != specGeneration {
