@@ -26,8 +26,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "End the run after this many seconds (default: no deadline).")
     var timeout: Double?
 
-    @Option(help: "Cap the script's memory at this many MiB.")
-    var memory: Int = 256
+    @Option(help: "Cap the script's memory at this many MiB (default: the script's memory in lunas.toml, else 256).")
+    var memory: Int?
 
     @Option(help: "End the run after this many million VM instructions.")
     var instructions: Int64?
@@ -72,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)")
         }
-        guard memory > 0, memory <= 1 << 20 else { throw ValidationError("--memory must be between 1 and 1048576 MiB") }
+        if let memory, !(1...(1 << 20)).contains(memory) { throw ValidationError("--memory must be between 1 and 1048576 MiB") }
         if let instructions, instructions <= 0 { throw ValidationError("--instructions must be positive") }
         guard LuaLogRecord.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error")
@@ -87,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = ScriptOptions(
             profile: trusted ? .trusted : .sandboxed,
             limits: LuaLimits(
-                memory: memory << 20,
+                memory: (memory ?? 256) << 20,
                 deadline: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
                 instructions: instructions.map { $0 * 1_000_000 }),
             arguments: scriptArguments,
@@ -105,6 +105,7 @@ struct RunCommand: AsyncParsableCommand {
         let scriptName = namespace ?? ScriptNamespace.name(forScript: file, scriptsFolder: options.scriptsFolder)
         let entry = configuration.scripts[scriptName]
         if timeout == nil, let seconds = entry?.timeout { options.limits.deadline = .milliseconds(Int64((seconds * 1000).rounded())) }
+        if memory == nil, let mib = entry?.memory { options.limits.memory = mib << 20 }
         options.store = kvStore
         options.namespace = namespace
         options.sharedNamespaces = sharedNamespaces + (entry?.shared ?? [])
