@@ -62,20 +62,19 @@ struct AuthCommand: AsyncParsableCommand {
         }
     }
 
-    /// The configured credential `name`, which must be of `kind`.
-    static func entry(_ name: String, kind: CredentialEntry.Kind, in configuration: LunasConfiguration) throws -> CredentialEntry {
+    /// The configured credential `name`, which must be of `kind`, resolved as `lunas run` does,
+    /// and the configuration of a client for it.
+    static func resolve(_ name: String, kind: CredentialEntry.Kind, in configuration: LunasConfiguration, vault: CredentialVault)
+        async throws -> (credential: ScalevCredential, client: ScalevClient.Configuration)
+    {
         guard let entry = configuration.credentials[name] else {
             throw ValidationFailure("there is no [credentials.\(name)] in \(configuration.file ?? LunasConfiguration.defaultFile); add it with kind = \"\(kind.rawValue)\"")
         }
         guard entry.kind == kind else {
             throw ValidationFailure("credential '\(name)' is of kind \(entry.kind.rawValue), not \(kind.rawValue)")
         }
-        return entry
-    }
-
-    static func clientConfiguration(_ entry: CredentialEntry, _ configuration: LunasConfiguration) -> ScalevClient.Configuration {
-        let origin = ProcessInfo.processInfo.environment[CredentialResolver.baseURLVariable]
-        return ScalevClient.Configuration(baseURL: entry.baseURL ?? configuration.baseURL ?? origin ?? CredentialResolver.defaultBaseURL)
+        let resolved = try await CredentialResolver(configuration: configuration).resolve(name, vault: vault)
+        return (resolved.credential, ScalevClient.Configuration(baseURL: resolved.baseURL, v2BaseURL: configuration.v2BaseURL))
     }
 
     struct Key: AsyncParsableCommand {
@@ -110,10 +109,8 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await context.with { configuration, vault, http in
-                let entry = try AuthCommand.entry(name, kind: .oauth, in: configuration)
-                let clientConfiguration = AuthCommand.clientConfiguration(entry, configuration)
-                let resolved = try await CredentialResolver(configuration: configuration).resolve(name, vault: vault)
-                guard case .oauth(let installation) = resolved.credential else { throw ValidationFailure("credential '\(name)' is not an OAuth installation") }
+                let (credential, clientConfiguration) = try await AuthCommand.resolve(name, kind: .oauth, in: configuration, vault: vault)
+                guard case .oauth(let installation) = credential else { throw ValidationFailure("credential '\(name)' is not an OAuth installation") }
                 let endpoint = authorizeURL ?? (clientConfiguration.baseURL == CredentialResolver.defaultBaseURL
                     ? OAuthAuthorization.scalevAuthorizeEndpoint : clientConfiguration.baseURL + "/v3/oauth/authorize")
                 let authorization = OAuthAuthorization(
@@ -140,9 +137,8 @@ struct AuthCommand: AsyncParsableCommand {
         func run() async throws {
             let password = SecretInput.read(prompt: "Password for \(email): ")
             try await context.with { configuration, vault, http in
-                let entry = try AuthCommand.entry(name, kind: .customer, in: configuration)
-                let session = CustomerSession(vaultName: entry.vaultName ?? name, storeID: entry.storeID ?? "", publishableKey: entry.publishableKey ?? "")
-                let clientConfiguration = AuthCommand.clientConfiguration(entry, configuration)
+                let (credential, clientConfiguration) = try await AuthCommand.resolve(name, kind: .customer, in: configuration, vault: vault)
+                guard case .customer(let session) = credential else { throw ValidationFailure("credential '\(name)' is not a customer") }
                 let outcome = try await CustomerLogin.logIn(
                     email: email, password: password, session: session, configuration: clientConfiguration, http: http, vault: vault)
                 if case .otpRequired(let message) = outcome {
@@ -186,9 +182,9 @@ struct AuthCommand: AsyncParsableCommand {
                 let entry = configuration.credentials[name]
                 let vaultName = entry?.vaultName ?? name
                 let existed = try await vault.secret(vaultName) != nil
-                if let entry, entry.kind == .customer {
-                    let session = CustomerSession(vaultName: entry.vaultName ?? name, storeID: entry.storeID ?? "", publishableKey: entry.publishableKey ?? "")
-                    try? await CustomerLogin.logOut(session: session, configuration: AuthCommand.clientConfiguration(entry, configuration), http: http, vault: vault)
+                if entry?.kind == .customer, let (credential, clientConfiguration) = try? await AuthCommand.resolve(name, kind: .customer, in: configuration, vault: vault),
+                   case .customer(let session) = credential {
+                    try? await CustomerLogin.logOut(session: session, configuration: clientConfiguration, http: http, vault: vault)
                 }
                 _ = try await vault.delete(vaultName)
                 print(existed ? "removed '\(name)' from the vault" : "'\(name)' was not in the vault")

@@ -52,85 +52,84 @@ extension ScalevModule {
           return c
         end
 
+        -- An answer of the host: `status, body text, dry_run` -> the decoded body and the status.
+        local function answer(status, text, dry)
+          if text == nil or #text == 0 then
+            if dry then return { dry_run = true } end
+            return nil, status
+          end
+          local value = decode(text)
+          if dry and type(value) == "table" then value.dry_run = true end
+          return value, status
+        end
+
+        -- Items of a paged list, one page in memory at a time: `fetch(query)` answers a page's
+        -- items and a function that moves `query` to the next page (false when there is none).
+        local function walk(fname, filters, options, label, fetch)
+          local query = copy(table_of(fname, "filters", filters, true))
+          options = table_of(fname, "options", options, true)
+          local total, quiet = options.total, options.progress == false
+          local items, advance, index, count, done = nil, nil, 0, 0, false
+          return function()
+            while not done do
+              if items then
+                index = index + 1
+                local item = items[index]
+                if item ~= nil then
+                  count = count + 1
+                  if not quiet and count % 25 == 0 then raw.progress(label, count, false, total) end
+                  return item
+                end
+                if not advance(query) then
+                  done = true
+                  if not quiet then raw.progress(label, count, true, total) end
+                  return nil
+                end
+              end
+              items, advance = fetch(query)
+              index = 0
+            end
+          end
+        end
+
         local function bind(cred)
           local s = {}
 
           local function send(method, path, query, body)
-            local status, text, dry = raw.request(cred, method, path, query, body ~= nil and encode(body) or nil)
-            if text == nil or #text == 0 then
-              if dry then return { dry_run = true } end
-              return nil, status
-            end
-            local value = decode(text)
-            if dry and type(value) == "table" then value.dry_run = true end
-            return value, status
+            return answer(raw.request(cred, method, path, query, body ~= nil and encode(body) or nil))
           end
           local function get(path, query) return send("GET", path, query) end
           local function post(path, body) return send("POST", path, nil, body) end
           local function patch(path, body) return send("PATCH", path, nil, body) end
           local function delete(path) return send("DELETE", path) end
 
-          -- Items of a v3 cursor-paginated list, one page in memory at a time.
+          -- v3 cursor pagination: `next_cursor` while `has_next`.
           local function each(fname, path, filters, options, label)
-            local query = copy(table_of(fname, "filters", filters, true))
-            options = table_of(fname, "options", options, true)
-            local total, quiet = options.total, options.progress == false
-            local page, index, count, done = nil, 0, 0, false
-            return function()
-              while not done do
-                if page then
-                  index = index + 1
-                  local item = page.data[index]
-                  if item ~= nil then
-                    count = count + 1
-                    if not quiet and count % 25 == 0 then raw.progress(label, count, false, total) end
-                    return item
-                  end
-                  local cursor = page.next_cursor
-                  if not page.has_next or cursor == nil or cursor == null then
-                    done = true
-                    if not quiet then raw.progress(label, count, true, total) end
-                    return nil
-                  end
-                  query.next_cursor, query.previous_cursor = cursor, nil
-                end
-                page = get(path, query)
-                if type(page) ~= "table" or type(page.data) ~= "table" then fail(fname .. ": the answer is not a page of items") end
-                index = 0
+            return walk(fname, filters, options, label, function(query)
+              local page = get(path, query)
+              if type(page) ~= "table" or type(page.data) ~= "table" then fail(fname .. ": the answer is not a page of items") end
+              return page.data, function(q)
+                local cursor = page.next_cursor
+                if not page.has_next or cursor == nil or cursor == null then return false end
+                q.next_cursor, q.previous_cursor = cursor, nil
+                return true
               end
-            end
+            end)
           end
 
-          -- Items of a v2 list: `last_id` cursors (orders) or page numbers (the others).
+          -- v2 pagination inside the envelope's `data`: `last_id` (orders) or page numbers (the others).
           local function each_v2(fname, path, filters, options, label, by_last_id)
-            local query = copy(table_of(fname, "filters", filters, true))
-            options = table_of(fname, "options", options, true)
-            local total, quiet = options.total, options.progress == false
-            local page, index, count, done = nil, 0, 0, false
-            if not by_last_id then query.page = query.page or 1 end
-            return function()
-              while not done do
-                if page then
-                  index = index + 1
-                  local item = page.results[index]
-                  if item ~= nil then
-                    count = count + 1
-                    if not quiet and count % 25 == 0 then raw.progress(label, count, false, total) end
-                    return item
-                  end
-                  if not page.has_next or #page.results == 0 then
-                    done = true
-                    if not quiet then raw.progress(label, count, true, total) end
-                    return nil
-                  end
-                  if by_last_id then query.last_id = page.last_id else query.page = query.page + 1 end
-                end
-                local envelope = get(path, query)
-                page = type(envelope) == "table" and envelope.data or nil
-                if type(page) ~= "table" or type(page.results) ~= "table" then fail(fname .. ": the answer is not a page of results") end
-                index = 0
+            return walk(fname, filters, options, label, function(query)
+              if not by_last_id then query.page = query.page or 1 end
+              local envelope = get(path, query)
+              local page = type(envelope) == "table" and envelope.data or nil
+              if type(page) ~= "table" or type(page.results) ~= "table" then fail(fname .. ": the answer is not a page of results") end
+              return page.results, function(q)
+                if not page.has_next or #page.results == 0 then return false end
+                if by_last_id then q.last_id = page.last_id else q.page = q.page + 1 end
+                return true
               end
-            end
+            end)
           end
 
           local function resource(name, path, methods)
@@ -331,11 +330,7 @@ extension ScalevModule {
 
           function s.call(operation, params)
             if type(operation) ~= "string" then fail("scalev.call: the operation id must be a string, got " .. type(operation)) end
-            local status, text, dry = raw.call(cred, operation, encode(table_of("scalev.call", "params", params, true)))
-            if text == nil or #text == 0 then return dry and { dry_run = true } or nil, status end
-            local value = decode(text)
-            if dry and type(value) == "table" then value.dry_run = true end
-            return value, status
+            return answer(raw.call(cred, operation, encode(table_of("scalev.call", "params", params, true))))
           end
           function s.budget() return raw.budget(cred) end
           function s.with(name)
