@@ -21,6 +21,7 @@ public final class MemoryRateLedger: RateLedger {
             for at in RateLedgerRules.released(request) {
                 if let index = existing.firstIndex(of: at) { existing.remove(at: index) }
             }
+            existing += RateLedgerRules.recorded(request, now: now)
             let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
             existing.removeAll { $0 <= now - RateLedgerRules.retention }
             var planner = SlotPlanner(slots: existing.filter { $0 > lookBack }, windows: request.windows)

@@ -46,6 +46,12 @@ extension PostgresStore {
             let nowRows = try await connection.query(
                 "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", logger: logger).collect()
             guard let now = try nowRows.first?.decode(Int64.self) else { return SlotGrant(times: [], now: Date()) }
+            let recorded = RateLedgerRules.recorded(request, now: now)
+            if !recorded.isEmpty {
+                try await connection.query("""
+                    INSERT INTO lunas_rate_slots (credential, at) SELECT \(request.credential), unnest(\(recorded)::bigint[])
+                    """, logger: logger)
+            }
             let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
             let existing = try await connection.query("""
                 SELECT at FROM lunas_rate_slots WHERE credential = \(request.credential) AND at > \(lookBack) ORDER BY at

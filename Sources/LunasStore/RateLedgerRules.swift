@@ -9,6 +9,7 @@ enum RateLedgerRules {
         try KVNames.checkKey(request.credential)
         if request.count < 0 || request.count > 10_000 { throw StoreError.invalidArgument("slot count must be between 0 and 10000") }
         if request.releasing.count > 10_000 { throw StoreError.invalidArgument("at most 10000 slots can be released at once") }
+        if request.recording.count > 10_000 { throw StoreError.invalidArgument("at most 10000 sends can be recorded at once") }
         if request.report < .zero || request.report.wholeMilliseconds > retention { throw StoreError.invalidArgument("a slot report reaches back at most 24 h") }
         if request.windows.isEmpty { throw StoreError.invalidArgument("a slot request needs at least one window") }
         for window in request.windows where window.length <= .zero || window.length.wholeMilliseconds > retention || window.limit < 1 {
@@ -19,6 +20,11 @@ enum RateLedgerRules {
     /// The released slot times in milliseconds (rounded, so a granted time given back matches).
     static func released(_ request: SlotRequest) -> [Int64] {
         request.releasing.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+    }
+
+    /// The recorded send times in milliseconds, none later than `now`.
+    static func recorded(_ request: SlotRequest, now: Int64) -> [Int64] {
+        request.recording.map { min(now, Int64(($0.timeIntervalSince1970 * 1000).rounded(.up))) }
     }
 
     /// The first allowed time, the last, and how far back existing slots matter.

@@ -42,6 +42,9 @@ extension SQLiteStore {
                     DELETE FROM lunas_rate_slots WHERE id = (SELECT id FROM lunas_rate_slots WHERE credential = ? AND at = ? LIMIT 1)
                     """).execute(arguments: [request.credential, at])
             }
+            for at in RateLedgerRules.recorded(request, now: now) {
+                try db.cachedStatement(sql: "INSERT INTO lunas_rate_slots (credential, at) VALUES (?, ?)").execute(arguments: [request.credential, at])
+            }
             let (start, latest, lookBack) = RateLedgerRules.bounds(request, now: now)
             let existing = try Int64.fetchAll(try db.cachedStatement(sql: "SELECT at FROM lunas_rate_slots WHERE credential = ? AND at > ? ORDER BY at"),
                                               arguments: [request.credential, lookBack])

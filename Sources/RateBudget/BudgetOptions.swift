@@ -19,10 +19,14 @@ public struct BudgetOptions: Sendable, Equatable {
     public var lookahead: Duration
     /// A wait longer than this calls the caller's `onLongWait`.
     public var longWait: Duration
+    /// How long after it was sent an unanswered request is taken to have been counted by the
+    /// server: the sends that must follow it in a window wait for its answer up to this long.
+    public var unansweredBound: Duration
 
     /// Options.
     public init(margin: Duration = .milliseconds(20), grace: Duration = .milliseconds(10), burstDivisions: Int = 10,
-                maxBlock: Int = 64, maxPool: Int = 128, lookahead: Duration = .seconds(1), longWait: Duration = .seconds(1)) {
+                maxBlock: Int = 64, maxPool: Int = 128, lookahead: Duration = .seconds(1), longWait: Duration = .seconds(1),
+                unansweredBound: Duration = .seconds(1)) {
         self.margin = margin
         self.grace = grace
         self.burstDivisions = burstDivisions
@@ -30,5 +34,6 @@ public struct BudgetOptions: Sendable, Equatable {
         self.maxPool = maxPool
         self.lookahead = lookahead
         self.longWait = longWait
+        self.unansweredBound = unansweredBound
     }
 }

@@ -9,7 +9,7 @@ actor CredentialBudget {
     private struct Waiter {
         let id: UInt64
         let enqueued: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Duration, any Error>
+        let continuation: CheckedContinuation<BudgetGrant, any Error>
     }
 
     private struct Waiting {
@@ -44,9 +44,26 @@ actor CredentialBudget {
     private var refillRetryAt: ContinuousClock.Instant?
     /// Whether the last grant had to go into the future: demand exceeds the windows.
     private var saturated = false
-    /// The ledger's slots (every process's) at the last grant, on the local clock.
-    private var view: [ContinuousClock.Instant] = []
+    /// The windows the slots held were placed under.
+    private var placedUnder: [RateWindow] = []
+    /// Reports of the server waiting for a fresh view of the other processes' slots.
+    private var reports: [Report] = []
+    /// Slot times the ledger gave this process lately (to tell its slots from the others').
+    private var owned: Set<Date> = []
+    /// Other processes' slots in the ledger at the last grant, on the local clock.
+    private var others: [ContinuousClock.Instant] = []
+    /// When this process's sends were granted.
     private var sends = SendLog()
+    /// For each send, the instant by which the server had counted it: its answer, or while it
+    /// is unanswered the grant plus ``BudgetOptions/unansweredBound``.
+    private var counted = SendLog()
+    /// Sends not answered yet: grant id -> when granted, and the slot used.
+    private var unanswered: [UInt64: (granted: ContinuousClock.Instant, slot: SlotPool.Slot)] = [:]
+    private var lastSweep: ContinuousClock.Instant = .now
+    /// Until when this process's own log holds sends back (answers not in yet).
+    private var heldBack: ContinuousClock.Instant?
+    /// Late sends to record in the ledger where they were counted by.
+    private var recording: [Date] = []
     private var arrivals = SendLog()
     private var feedback = ServerFeedback()
     private var wake: (at: ContinuousClock.Instant, generation: UInt64, task: Task<Void, Never>)?
@@ -66,17 +83,17 @@ actor CredentialBudget {
     // MARK: Calls
 
     func acquire(spec: BudgetSpec, script: String, weight: Int, deadline: ContinuousClock.Instant?,
-                 onLongWait: (@Sendable (Duration) -> Void)?) async throws -> Duration {
+                 onLongWait: (@Sendable (Duration) -> Void)?) async throws -> BudgetGrant {
         let now = ContinuousClock.now
         adopt(spec)
         scripts[script] = (max(1, weight), now)
-        if spec.windows.isEmpty {
-            metrics.granted(script: script, waited: .zero)
-            return .zero
-        }
-        arrivals.append(now)
         nextID += 1
         let id = nextID
+        if spec.windows.isEmpty {
+            metrics.granted(script: script, waited: .zero)
+            return BudgetGrant(id: id, waited: .zero)
+        }
+        arrivals.insert(now)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 enqueue(Waiter(id: id, enqueued: now, continuation: continuation), script: script, weight: max(1, weight),
@@ -103,10 +120,13 @@ actor CredentialBudget {
         tick()
     }
 
-    func observe(script: String, status: Int, remaining: Int?, limit: Int?, reset: Date?) {
+    func observe(script: String, grant: BudgetGrant?, answered: ContinuousClock.Instant, status: Int?, remaining: Int?, limit: Int?, reset: Date?) {
         let now = ContinuousClock.now
-        feedback.answered(now: now)
-        guard !spec.windows.isEmpty else { return }
+        let sentAt = settle(grant?.id, answered: answered) ?? answered
+        guard !spec.windows.isEmpty, let status else {
+            tick()
+            return
+        }
         // A reset in the past says nothing; one more than an hour away is not believed.
         var resetAt = reset.map { now + .milliseconds(Int64(($0.timeIntervalSinceNow * 1000).rounded(.up))) }
         if let at = resetAt, at <= now { resetAt = nil }
@@ -114,30 +134,62 @@ actor CredentialBudget {
         if let limit, limit > 0, limit < (spec.windows.map(\.limit).min() ?? limit) {
             learnedLimit = min(learnedLimit ?? limit, limit)
         }
-        var outside = 0
         if let remaining, let limit, let index = windowIndex(limit: limit) {
-            // The server counted limit - remaining in the window; the ledger knows of `known`.
-            let length = spec.windows[index].length
-            let tolerance = options.margin + options.grace
-            let known = view.count { $0 > now - length - tolerance && $0 <= now }
-            outside = limit - max(0, remaining) - known
-            if outside > 0 { feedback.sawOutside(window: index, count: outside, now: now) }
-        }
-        // Nothing left while others use the key: hold back for one slot's time of the window (the
-        // reset names only the whole second in which the oldest request leaves).
-        if let remaining, remaining <= 0, outside > 0, let limit, let index = windowIndex(limit: limit) {
-            let slot = (spec.windows[index].length + options.margin) / max(1, limit)
-            feedback.pause(until: min(resetAt ?? now + slot, now + slot))
+            let report = Report(window: index, limit: limit, remaining: max(0, remaining), sentAt: sentAt, answered: answered)
+            // Slots other processes reserved since the last grant are not known yet: the report
+            // waits for a grant asked for after it.
+            reports.append(report)
+            if reports.count > 256 { reports.removeFirst(reports.count - 256) }
         }
         if status == 429 {
             metrics.refused(script: script)
-            let shortest = (spec.windows.map(\.length).min() ?? .zero) + options.margin
-            let until = resetAt ?? now + shortest
+            let shortest = spec.windows.min { $0.length < $1.length }
+            let others: ServerFeedback.Others = switch feedback.othersSeenSince(now: now, within: reportReach * 3) {
+            case nil: .none
+            case let since?: now - since >= shortest?.length ?? .zero ? .known : .learning
+            }
+            feedback.refused(now: now, others: others, maxHeadroom: max(1, (shortest?.limit ?? 0) / 10), step: options.margin,
+                             maxExtra: options.margin * 4)
+            // Slots held were placed without the new caution.
+            releasing += pool.removeAll().map(\.time)
+            let until = resetAt ?? now + (spec.windows.map(\.length).min() ?? .zero) + margin
             feedback.pause(until: until)
             logger?.notice("429 received; pausing the credential", metadata: [
                 "credential": "\(credential)", "script": "\(script)", "seconds": "\((until - now).secondsValue)"])
         }
         tick()
+    }
+
+    /// What the server counted in the window that ended at one send.
+    private struct Report {
+        let window: Int
+        let limit: Int
+        let remaining: Int
+        let sentAt: ContinuousClock.Instant
+        let answered: ContinuousClock.Instant
+    }
+
+    /// Weighs a report against what the ledger knows: what other clients sent in its window.
+    private func weigh(_ report: Report, now: ContinuousClock.Instant) {
+        // The server counted limit - remaining in the window that ended at this send. It counted
+        // each send between its grant and its answer: `known` is every send of this process it
+        // may have counted (granted before this answer, answered after this window began); only
+        // the rest are surely another client's.
+        let length = spec.windows[report.window].length
+        let start = report.sentAt - length
+        // Where other processes sent in the window too, when exactly they did is not known (a
+        // slot is used up to the grace late, travels, and the ledger's clock maps onto ours with
+        // an error): such windows are not weighed, for fear of mistaking them for another client.
+        guard !others.contains(where: { $0 > start - margin - options.grace && $0 <= report.answered + margin }) else { return }
+        let known = sends.total(through: report.answered) - counted.total(through: start)
+        let outside = report.limit - report.remaining - known
+        guard outside > 0 else { return }
+        feedback.sawOutside(window: report.window, count: outside, now: now)
+        // Nothing left while others use the key: hold back for one slot's time of the window (the
+        // reset names only the whole second in which the oldest request leaves).
+        if report.remaining == 0 {
+            feedback.pause(until: now + (length + margin) / max(1, report.limit))
+        }
     }
 
     func snapshot(script: String) -> BudgetSnapshot {
@@ -148,8 +200,7 @@ actor CredentialBudget {
         let limits = effectiveLimits(now: now)
         let states = spec.windows.enumerated().map { index, window in
             let local = sends.window(window.length, now: now)
-            let known = view.count { $0 > now - window.length && $0 <= now }
-            let used = max(local.count, known)
+            let used = local.count + others.count { $0 > now - window.length && $0 <= now }
             let remaining = held == nil ? max(0, limits[index] - used) : 0
             return BudgetSnapshot.WindowState(window: window, remaining: remaining, reset: local.oldest.map { date($0 + window.length) })
         }
@@ -179,6 +230,10 @@ actor CredentialBudget {
         spec.windows.indices.filter { spec.windows[$0].limit == limit }.min { spec.windows[$0].length < spec.windows[$1].length }
     }
 
+    /// The margin windows are placed with: the configured one, widened after 429s that late
+    /// sends caused.
+    private var margin: Duration { options.margin + feedback.extraMargin }
+
     /// How far back grants report the ledger's slots: the longest window the headers can be
     /// checked against (an hour's slots would be too many to read on every grant).
     private var reportReach: Duration {
@@ -190,15 +245,18 @@ actor CredentialBudget {
     /// window carried over to the others (5 per 2 s seen means 50 per 20 s to leave free).
     private func effectiveLimits(now: ContinuousClock.Instant) -> [Int] {
         let tightest = spec.windows.indices.min { spec.windows[$0].limit < spec.windows[$1].limit }
+        let shortest = spec.windows.indices.min { spec.windows[$0].length < spec.windows[$1].length }
         let seen = spec.windows.enumerated().map { index, window in
             window.length + options.margin + options.grace <= reportReach
-                ? feedback.outsideUse(window: index, length: window.length, now: now) : 0
+                ? feedback.outsideUse(window: index, memory: reportReach * 3, now: now) : 0
         }
         let rate = zip(seen, spec.windows).map { Double($0) / max(0.001, $1.length.secondsValue) }.max() ?? 0
         return spec.windows.enumerated().map { index, window in
             var limit = window.limit
             if index == tightest, let learnedLimit { limit = min(limit, learnedLimit) }
-            limit -= max(seen[index], Int((rate * window.length.secondsValue).rounded(.up)))
+            limit -= max(seen[index], Int((rate * window.length.secondsValue).rounded()))
+            // Other clients' sends jitter too: while they are seen, one more slot is left free.
+            if index == shortest { limit -= feedback.headroom + (rate > 0 ? 1 : 0) }
             return max(1, limit)
         }
     }
@@ -208,7 +266,7 @@ actor CredentialBudget {
     /// server spread over the time it takes to serve it, which no margin covers).
     private func ledgerWindows(now: ContinuousClock.Instant) -> [RateWindow] {
         let limits = effectiveLimits(now: now)
-        var windows = spec.windows.enumerated().map { RateWindow(length: $1.length + options.margin, limit: limits[$0]) }
+        var windows = spec.windows.enumerated().map { RateWindow(length: $1.length + margin, limit: limits[$0]) }
         if options.burstDivisions > 1, let shortest = spec.windows.indices.min(by: { spec.windows[$0].length < spec.windows[$1].length }) {
             let limit = limits[shortest]
             let part = (limit + options.burstDivisions - 1) / options.burstDivisions
@@ -218,10 +276,18 @@ actor CredentialBudget {
         return windows
     }
 
+    /// Whether the windows became stricter than those the slots held were placed under (other
+    /// clients seen, a lower limit announced, caution after a 429): those slots may break them.
+    private func tightened(now: ContinuousClock.Instant) -> Bool {
+        let current = ledgerWindows(now: now)
+        guard current.count == placedUnder.count else { return true }
+        return zip(current, placedUnder).contains { $0.limit < $1.limit || $0.length > $1.length }
+    }
+
     /// Slots per second the windows allow in the long run.
     private func sustainedRate(now: ContinuousClock.Instant) -> Double {
         let limits = effectiveLimits(now: now)
-        return spec.windows.enumerated().map { Double(limits[$0]) / max(0.001, ($1.length + options.margin).secondsValue) }.min() ?? 1
+        return spec.windows.enumerated().map { Double(limits[$0]) / max(0.001, ($1.length + margin).secondsValue) }.min() ?? 1
     }
 
     /// When a waiting call is expected to be served: the slot at its place in the fair order,
@@ -253,11 +319,44 @@ actor CredentialBudget {
         queue.remove(id: id, script: entry.script)?.continuation.resume(throwing: error)
     }
 
+    /// Records the answer (or the failure) of a send: the server counted it by then. Returns
+    /// when it was granted. Without a grant, the oldest send in flight is taken.
+    private func settle(_ id: UInt64?, answered: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard let id = id ?? unanswered.min(by: { $0.value.granted < $1.value.granted })?.key,
+              let send = unanswered.removeValue(forKey: id) else { return nil }
+        // A send unanswered for longer than the logs reach stays counted where it was.
+        if counted.remove(send.granted + options.unansweredBound) { counted.insert(answered) }
+        // Slots placed after a hold that waited for this answer may be later than needed now.
+        if heldBack != nil {
+            heldBack = nil
+            releasing += pool.removeAll().map(\.time)
+        }
+        // Answered past its slot's margin, the server may have counted it later than other
+        // processes place their slots by: its slot moves in the ledger to the answer.
+        if answered > send.slot.instant + options.margin {
+            // (In whole milliseconds, as the ledger keeps it, to be known as this process's own.)
+            let at = Date(timeIntervalSince1970: (ledgerClock.date(of: answered).timeIntervalSince1970 * 1000).rounded(.up) / 1000)
+            releasing.append(send.slot.time)
+            recording.append(at)
+            owned.insert(at)
+        }
+        return send.granted
+    }
+
     private func tick() {
         let now = ContinuousClock.now
-        sends.trim(now: now, keeping: (spec.windows.map(\.length).max() ?? .zero) + options.margin)
+        let keep = (spec.windows.map(\.length).max() ?? .zero) + options.unansweredBound + .seconds(1)
+        sends.trim(now: now, keeping: keep)
+        counted.trim(now: now, keeping: keep)
+        // Callers that never report an answer: their sends stay counted at the bound.
+        if unanswered.count > 1024, now - lastSweep > .seconds(1) {
+            lastSweep = now
+            unanswered = unanswered.filter { $0.value.granted > now - options.unansweredBound }
+        }
         arrivals.trim(now: now, keeping: max(.seconds(2), options.lookahead))
         if let held = feedback.held(now: now) { releasing += pool.removeAll(before: held).map(\.time) }
+        feedback.relax(now: now, quiet: reportReach * 3, step: options.margin)
+        if pool.count > 0, tightened(now: now) { releasing += pool.removeAll().map(\.time) }
         expireDeadlines(now: now)
         let guardUntil = dispatch(now: now)
         sendNotices(now: now)
@@ -269,8 +368,13 @@ actor CredentialBudget {
     /// Hands due slots to waiting calls in fair order; returns when the local log next allows a
     /// send, if it held one back.
     private func dispatch(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        // The local log allows what the ledger's slots allow even when sent up to the grace late.
+        // The local log allows what the ledger's slots allow even when sent up to the grace late
+        // (this guards against the ledger's clock jumping) ...
         let limits = spec.windows.map { (length: $0.length + options.margin - options.grace, limit: $0.limit) }
+        // ... and no send may go before the server's windows have let go of the sends it must
+        // follow, by when they were answered: however late a send reached the server, it was
+        // counted before its answer came, and this send is counted after now.
+        let answered = spec.windows.map { (length: $0.length + .milliseconds(1), limit: $0.limit) }
         var wentStale = false
         while let slot = pool.first, slot.instant <= now {
             if now - slot.instant > options.grace {
@@ -279,16 +383,24 @@ actor CredentialBudget {
                 continue
             }
             guard !queue.isEmpty else { break }
-            let allowed = sends.earliest(limits, now: now)
-            if allowed > now { return allowed }
-            _ = pool.removeFirst()
+            let allowed = max(sends.earliest(limits, now: now), counted.earliest(answered, now: now))
+            if allowed > now {
+                // Slots before then would only go stale: give them back, and ask for later ones.
+                if allowed - now > options.grace {
+                    releasing += pool.removeAll(before: allowed).map(\.time)
+                    heldBack = allowed
+                }
+                return allowed
+            }
+            let used = pool.removeFirst()
             guard let (script, waiter) = queue.pop() else { break }
             if let entry = waiting.removeValue(forKey: waiter.id), entry.deadline != nil { deadlines -= 1 }
             let waited = now - waiter.enqueued
-            sends.append(now)
-            feedback.sent(at: now)
+            sends.insert(now)
+            counted.insert(now + options.unansweredBound)
+            unanswered[waiter.id] = (now, used)
             metrics.granted(script: script, waited: waited)
-            waiter.continuation.resume(returning: waited)
+            waiter.continuation.resume(returning: BudgetGrant(id: waiter.id, waited: waited))
         }
         // Nobody came for a slot, or nobody waits, nobody called lately and the next slot is far:
         // demand is gone, give every slot back.
@@ -341,15 +453,19 @@ actor CredentialBudget {
         if pool.count < min(options.maxPool, demand) || pool.count < min(options.maxPool, demand + prefetch / 2) {
             count = min(options.maxBlock, max(1, target - pool.count))
         }
-        let flush = !releasing.isEmpty && now - lastLedgerCall >= .milliseconds(200)
+        // Late sends are recorded at once; other slots given back at most every 200 ms.
+        let flush = !recording.isEmpty || (!releasing.isEmpty && now - lastLedgerCall >= .milliseconds(200))
         guard count > 0 || flush else { return }
         refilling = true
         lastLedgerCall = now
+        placedUnder = ledgerWindows(now: now)
         let request = SlotRequest(
-            credential: credential, count: count, windows: ledgerWindows(now: now),
-            notBefore: feedback.held(now: now).map { ledgerClock.date(of: $0) }, horizon: .seconds(86_000),
-            releasing: releasing, report: reportReach)
+            credential: credential, count: count, windows: placedUnder,
+            notBefore: [feedback.held(now: now), heldBack.flatMap { $0 > now ? $0 : nil }].compactMap(\.self).max().map { ledgerClock.date(of: $0) },
+            horizon: .seconds(86_000),
+            releasing: releasing, recording: recording, report: reportReach)
         releasing = []
+        recording = []
         let generation = specGeneration
         let ledger = self.ledger
         // Off the actor, so the round trip measured is the ledger's, not the actor's queue.
@@ -369,7 +485,13 @@ actor CredentialBudget {
                           sent: ContinuousClock.Instant, received: ContinuousClock.Instant) {
         refilling = false
         ledgerClock.sample(ledgerNow: grant.now, sent: sent, received: received)
-        view = grant.recent.map { ledgerClock.instant(of: $0) }
+        owned.formUnion(grant.times)
+        let reach = grant.now.addingTimeInterval(-reportReach.secondsValue)
+        owned = owned.filter { $0 > reach }
+        others = grant.recent.filter { !owned.contains($0) }.map { ledgerClock.instant(of: $0) }
+        let fresh = reports.prefix { $0.answered <= sent }
+        reports.removeFirst(fresh.count)
+        for report in fresh { weigh(report, now: received) }
         if generation != specGeneration {
             releasing += grant.times
         } else {
@@ -383,6 +505,7 @@ actor CredentialBudget {
     private func refillFailed(_ error: any Error, request: SlotRequest) {
         refilling = false
         releasing = request.releasing + releasing
+        recording = request.recording + recording
         refillRetryAt = .now + .milliseconds(250)
         logger?.warning("rate ledger failed", metadata: ["credential": "\(credential)", "error": "\(error)"])
         if pool.count == 0 {

@@ -8,7 +8,7 @@ import Synchronization
 /// are one budget through their shared ``RateLedger``.
 ///
 /// Call ``acquire(credential:spec:script:weight:deadline:onLongWait:)`` before each request and
-/// ``observe(credential:script:status:remaining:limit:reset:)`` with each answer.
+/// ``observe(credential:script:grant:status:remaining:limit:reset:)`` with each answer.
 public final class RateBudgets: Sendable {
     private let ledger: any RateLedger
     private let logger: Logger?
@@ -24,23 +24,27 @@ public final class RateBudgets: Sendable {
     }
 
     /// Waits (suspended, never spinning) until a slot of `credential` may be used by `script`,
-    /// then returns how long it waited. Throws ``BudgetError/deadlineExceeded(credential:wouldWait:)``
+    /// then returns the grant (with how long it waited) to pass to ``observe(credential:script:grant:status:remaining:limit:reset:)``. Throws ``BudgetError/deadlineExceeded(credential:wouldWait:)``
     /// at once (without waiting) when the slot is later than `deadline`, and `CancellationError`
     /// when the task is cancelled. `weight` (at least 1) is the script's share against the other
     /// scripts waiting on the credential. `onLongWait` is called once if the wait is longer than
     /// a second, with the expected wait.
     public func acquire(credential: String, spec: BudgetSpec, script: String, weight: Int = 1,
                         deadline: ContinuousClock.Instant? = nil,
-                        onLongWait: (@Sendable (Duration) -> Void)? = nil) async throws -> Duration {
+                        onLongWait: (@Sendable (Duration) -> Void)? = nil) async throws -> BudgetGrant {
         try await budget(credential).acquire(spec: spec, script: script, weight: weight, deadline: deadline, onLongWait: onLongWait)
     }
 
     /// Feedback from an answer of the server: `X-Ratelimit-Remaining`/`-Limit`/`-Reset` may
     /// only tighten the model (other clients may share the key); a 429 pauses the credential
-    /// until `reset` and counts as spent. Call it for every answer, so the budget knows which
-    /// requests are still in flight.
-    public func observe(credential: String, script: String, status: Int, remaining: Int?, limit: Int?, reset: Date?) async {
-        await budget(credential).observe(script: script, status: status, remaining: remaining, limit: limit, reset: reset)
+    /// until `reset` and counts as spent. Call it for every send that was granted, with its
+    /// `grant`, as soon as the answer arrives — `status` `nil` when none came (the connection
+    /// failed): a send counts against the windows until then. Without a grant, the oldest send
+    /// in flight is taken to be answered.
+    public func observe(credential: String, script: String, grant: BudgetGrant?, status: Int?,
+                        remaining: Int? = nil, limit: Int? = nil, reset: Date? = nil) async {
+        let answered = ContinuousClock.now
+        await budget(credential).observe(script: script, grant: grant, answered: answered, status: status, remaining: remaining, limit: limit, reset: reset)
     }
 
     /// The credential's budget as `script` sees it: remaining per window, reset times, the

@@ -1,23 +1,20 @@
 /// What the server said about the credential, as constraints that can only hold sends back:
-/// a pause (after a 429, or when it said nothing is left while others use the key), and the
-/// requests other clients of the key were seen to send, per window.
+/// a pause (after a 429, or when it said nothing is left while others use the key), the
+/// requests other clients of the key were seen to send, per window, and the caution learned
+/// from 429s the model did not foresee.
 struct ServerFeedback {
     /// No send before this.
     private(set) var pausedUntil: ContinuousClock.Instant?
-    private var inFlight: [ContinuousClock.Instant] = []
+    /// Slots of the shortest window left free beyond what other clients were seen to use: their
+    /// sends jitter too. Raised by a 429 while others use the key.
+    private(set) var headroom = 0
+    /// Added to the margin of every window: sends reach the server later than the margin
+    /// allowed for. Raised by a 429 while nobody else was seen using the key.
+    private(set) var extraMargin: Duration = .zero
+    private var lastRefusal: ContinuousClock.Instant?
+    private var lastRelaxed: ContinuousClock.Instant?
     /// Per window: (when seen, how many requests of other clients the server counted).
     private var outside: [Int: [(at: ContinuousClock.Instant, count: Int)]] = [:]
-
-    var inFlightCount: Int { inFlight.count }
-
-    mutating func sent(at now: ContinuousClock.Instant) { inFlight.append(now) }
-
-    /// A response arrived: the oldest send in flight is answered; sends never answered (the
-    /// connection failed) are forgotten after a minute.
-    mutating func answered(now: ContinuousClock.Instant) {
-        if !inFlight.isEmpty { inFlight.removeFirst() }
-        inFlight.removeAll { $0 < now - .seconds(60) }
-    }
 
     mutating func pause(until instant: ContinuousClock.Instant) {
         pausedUntil = max(pausedUntil ?? instant, instant)
@@ -29,18 +26,62 @@ struct ServerFeedback {
         return pausedUntil
     }
 
-    /// The server counted `count` requests in window `index` that the ledger does not know of.
-    mutating func sawOutside(window index: Int, count: Int, now: ContinuousClock.Instant) {
-        outside[index, default: []].append((now, count))
+    /// A 429 arrived: while other clients are being learned of, it says nothing new; once they
+    /// have been seen for a while, it is their jitter (one more slot of headroom, up to
+    /// `maxHeadroom`); with nobody else seen, it is late sends (the margin widened by `step`, up
+    /// to `maxExtra`).
+    mutating func refused(now: ContinuousClock.Instant, others: Others, maxHeadroom: Int, step: Duration, maxExtra: Duration) {
+        switch others {
+        case .learning:
+            break
+        case .known:
+            headroom = min(maxHeadroom, headroom + 1)
+        case .none:
+            extraMargin = min(maxExtra, extraMargin + step)
+        }
+        lastRefusal = now
+        lastRelaxed = now
     }
 
-    /// Per window, how many requests other clients sent lately: the most seen within three of
-    /// the window's lengths (a client's count in a window varies with where the window falls;
-    /// it fades once they stop).
-    mutating func outsideUse(window index: Int, length: Duration, now: ContinuousClock.Instant) -> Int {
+    /// What is known of other clients of the key when a 429 arrives.
+    enum Others {
+        case none, learning, known
+    }
+
+    /// Steps the caution back down, one step per `quiet` without a 429.
+    mutating func relax(now: ContinuousClock.Instant, quiet: Duration, step: Duration) {
+        guard headroom > 0 || extraMargin > .zero, let since = lastRelaxed, now - since >= quiet else { return }
+        lastRelaxed = now
+        if headroom > 0 { headroom -= 1 }
+        extraMargin = max(.zero, extraMargin - step)
+    }
+
+    /// Since when other clients of the key have been seen, if they were lately.
+    func othersSeenSince(now: ContinuousClock.Instant, within age: Duration) -> ContinuousClock.Instant? {
+        outside.values.compactMap { $0.first { $0.at > now - age }?.at }.min()
+    }
+
+    /// The server counted `count` requests in window `index` that the ledger does not know of.
+    mutating func sawOutside(window index: Int, count: Int, now: ContinuousClock.Instant) {
+        var seen = outside[index, default: []]
+        // One entry per second: the most seen in it.
+        if let last = seen.last, now - last.at < .seconds(1) {
+            seen[seen.count - 1].count = max(last.count, count)
+        } else {
+            seen.append((now, count))
+        }
+        outside[index] = seen
+    }
+
+    /// Per window, how many requests other clients sent lately: the most seen in two separate
+    /// seconds within `memory` (a client's count in a window varies with where the window falls
+    /// and falls when the server refuses it; one second's outlier is their jitter, which the
+    /// headroom covers; it fades once they stop).
+    mutating func outsideUse(window index: Int, memory: Duration, now: ContinuousClock.Instant) -> Int {
         guard var seen = outside[index] else { return 0 }
-        seen.removeAll { $0.at <= now - length * 3 }
+        seen.removeAll { $0.at <= now - memory }
         outside[index] = seen.isEmpty ? nil : seen
-        return seen.map(\.count).max() ?? 0
+        let counts = seen.map(\.count).sorted()
+        return counts.count > 1 ? counts[counts.count - 2] : counts.last ?? 0
     }
 }

@@ -49,8 +49,15 @@ extension ScalevClient {
             attempt += 1
             try checkDeadline(request, context: context, last: last)
             let signed = try await sign(request)
-            if let pacer { try await admit(pacer, key, request, context: context) }
-            let timeout = try attemptTimeout(request, context: context, last: last)
+            var ticket: PacerTicket?
+            if let pacer { ticket = try await admit(pacer, key, request, context: context) }
+            let timeout: Duration
+            do {
+                timeout = try attemptTimeout(request, context: context, last: last)
+            } catch {
+                await settle(ticket, key, context: context, status: nil, headers: [])
+                throw error
+            }
             let query = Self.encodeQuery(request.query + signed.query)
             let url = configuration.origin(for: request.path) + request.path + (query.isEmpty ? "" : "?" + query)
             trace("scalev → \(request.method) \(request.path)\(query.isEmpty ? "" : "?" + query) [\(context.script), attempt \(attempt)/\(maxAttempts)]", context)
@@ -61,7 +68,7 @@ extension ScalevClient {
             var delay: Duration
             switch result {
             case .success(let answer):
-                if let pacer { await pacer.observe(key, script: context.script, status: answer.status, headers: answer.headers) }
+                await settle(ticket, key, context: context, status: answer.status, headers: answer.headers)
                 keepGuestToken(answer)
                 trace("scalev ← \(answer.status) \(request.method) \(request.path) (\(answer.body.count) bytes, \(Transport.format(elapsed)))", context)
                 if (200...299).contains(answer.status) {
@@ -96,6 +103,7 @@ extension ScalevClient {
                     continue
                 }
             case .failure(let failure):
+                await settle(ticket, key, context: context, status: nil, headers: [])
                 if failure.kind == .cancelled { throw CancellationError() }
                 let transportError = ScalevError(
                     status: nil, code: failure.kind == .timeout ? "timeout" : "connection_error", message: redact(failure.message),
@@ -217,11 +225,17 @@ extension ScalevClient {
         return min(timeout, remaining)
     }
 
+    /// Tells the pacer how an admitted attempt ended: its answer, or none.
+    private func settle(_ ticket: PacerTicket?, _ key: BudgetKey, context: RequestContext, status: Int?, headers: [(String, String)]) async {
+        guard let pacer, let ticket else { return }
+        await pacer.observe(key, script: context.script, ticket: ticket, status: status, headers: headers)
+    }
+
     /// The pacer's admission; its refusals (other than cancellation) become a ``ScalevError``
     /// with code `rate_budget`.
-    private func admit(_ pacer: any RequestPacer, _ key: BudgetKey, _ request: ScalevRequest, context: RequestContext) async throws {
+    private func admit(_ pacer: any RequestPacer, _ key: BudgetKey, _ request: ScalevRequest, context: RequestContext) async throws -> PacerTicket {
         do {
-            try await pacer.admit(key, script: context.script, deadline: context.deadline)
+            return try await pacer.admit(key, script: context.script, deadline: context.deadline)
         } catch let error as ScalevError {
             throw error
         } catch is CancellationError {

@@ -64,4 +64,26 @@ import Testing
             #expect(none.times.isEmpty && none.recent.isEmpty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aLateSendMovesItsSlotToWhereItWasCounted(_ backend: Backend) async throws {
+        try await withStore(backend) { f in
+            let windows = [RateWindow(length: .seconds(120), limit: 2)]
+            let first = try await f.store.reserve(SlotRequest(credential: f.namespace, count: 2, windows: windows))
+            #expect(first.times.count == 2)
+            // The second send was answered 2 s after its slot: it moves there (a time in the past).
+            let answered = first.times[1].addingTimeInterval(2)
+            let moved = try await f.store.reserve(SlotRequest(
+                credential: f.namespace, count: 1, windows: windows, releasing: [first.times[1]], recording: [answered],
+                report: .seconds(300)))
+            let ms = { (date: Date) in Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+            #expect(moved.recent.map(ms).contains(ms(answered)) || answered > moved.now)
+            #expect(!moved.recent.map(ms).contains(ms(first.times[1])) || first.times[0] == first.times[1])
+            // The third slot follows the first by the window; one later waits for the moved one.
+            let later = try await f.store.reserve(SlotRequest(credential: f.namespace, count: 1, windows: windows))
+            let third = try #require(moved.times.first), fourth = try #require(later.times.first)
+            #expect(third.timeIntervalSince(first.times[0]) >= 120)
+            #expect(fourth.timeIntervalSince(min(answered, moved.now)) >= 119.99)
+        }
+    }
 }

@@ -54,7 +54,8 @@ func firstViolation(_ times: [ContinuousClock.Instant], _ windows: [RateWindow])
     return nil
 }
 
-/// Runs `tasks` loops of acquire until `stop` says so; returns when all ended.
+/// Runs `tasks` loops of acquire (each grant answered at once) until `stop` says so; returns
+/// when all ended.
 func hammer(_ budgets: RateBudgets, credential: String, spec: BudgetSpec, scripts: [(name: String, weight: Int, tasks: Int)],
             recorder: SendRecorder, until stop: @escaping @Sendable () -> Bool) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -62,9 +63,10 @@ func hammer(_ budgets: RateBudgets, credential: String, spec: BudgetSpec, script
             for _ in 0..<script.tasks {
                 group.addTask {
                     while !stop() {
-                        _ = try await budgets.acquire(credential: credential, spec: spec, script: script.name, weight: script.weight,
-                                                      deadline: nil, onLongWait: nil)
+                        let grant = try await budgets.acquire(credential: credential, spec: spec, script: script.name, weight: script.weight,
+                                                              deadline: nil, onLongWait: nil)
                         recorder.record(script.name)
+                        await budgets.observe(credential: credential, script: script.name, grant: grant, status: 200)
                     }
                 }
             }

@@ -53,7 +53,7 @@ import Testing
         let budgets = RateBudgets(ledger: TestLedger())
         let spec = try BudgetSpec(parsing: "100/1s")
         _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
-        await budgets.observe(credential: "c", script: "s", status: 429, remaining: 0, limit: 100, reset: Date().addingTimeInterval(20))
+        await budgets.observe(credential: "c", script: "s", grant: nil, status: 429, remaining: 0, limit: 100, reset: Date().addingTimeInterval(20))
         let paused = await budgets.snapshot(credential: "c", script: "s")
         #expect(paused.pausedUntil.map { $0.timeIntervalSinceNow > 15 && $0.timeIntervalSinceNow <= 20.1 } == true)
         #expect(paused.windows.allSatisfy { $0.remaining == 0 })
@@ -62,7 +62,7 @@ import Testing
         }
         // A 429 naming a reset in the past pauses for the shortest window (the server said "full").
         _ = try await budgets.acquire(credential: "d", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
-        await budgets.observe(credential: "d", script: "s", status: 429, remaining: 0, limit: 100, reset: Date().addingTimeInterval(-50))
+        await budgets.observe(credential: "d", script: "s", grant: nil, status: 429, remaining: 0, limit: 100, reset: Date().addingTimeInterval(-50))
         let pausedUntil = try #require(await budgets.snapshot(credential: "d", script: "s").pausedUntil)
         #expect(pausedUntil.timeIntervalSinceNow > 0.5 && pausedUntil.timeIntervalSinceNow < 1.5)
         _ = try await budgets.acquire(credential: "d", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
@@ -74,21 +74,26 @@ import Testing
         let spec = try BudgetSpec(parsing: "5/10s")
         _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
         // A looser server changes nothing.
-        await budgets.observe(credential: "c", script: "s", status: 200, remaining: 999, limit: 1000, reset: Date().addingTimeInterval(10))
+        await budgets.observe(credential: "c", script: "s", grant: nil, status: 200, remaining: 999, limit: 1000, reset: Date().addingTimeInterval(10))
         #expect(await budgets.snapshot(credential: "c", script: "s").windows[0].remaining == 4)
         // A lower limit is believed.
-        await budgets.observe(credential: "c", script: "s", status: 200, remaining: 2, limit: 3, reset: Date().addingTimeInterval(10))
+        await budgets.observe(credential: "c", script: "s", grant: nil, status: 200, remaining: 2, limit: 3, reset: Date().addingTimeInterval(10))
         #expect(await budgets.snapshot(credential: "c", script: "s").windows[0].remaining == 2)
-        // "Nothing left" while the ledger knows of only one request: someone else uses the key; it
-        // is left room (4 of 5), and sends hold back for one slot's time (10 s / 5).
+        // "Nothing left" while the ledger knows of only one request: someone else uses the key.
+        // Weighed with the next grant (which shows the other processes' slots), it is left room
+        // and sends hold back for one slot's time (10 s / 5): the next call cannot go within 0.5 s.
         let other = try BudgetSpec(parsing: "5/10s")
-        _ = try await budgets.acquire(credential: "d", spec: other, script: "s", weight: 1, deadline: nil, onLongWait: nil)
-        await budgets.observe(credential: "d", script: "s", status: 200, remaining: 0, limit: 5, reset: Date().addingTimeInterval(8))
+        let grant = try await budgets.acquire(credential: "d", spec: other, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        await budgets.observe(credential: "d", script: "s", grant: grant, status: 200, remaining: 0, limit: 5, reset: Date().addingTimeInterval(8))
+        await #expect(throws: BudgetError.self) {
+            try await budgets.acquire(credential: "d", spec: other, script: "s", weight: 1, deadline: .now + .milliseconds(500), onLongWait: nil)
+        }
         let snapshot = await budgets.snapshot(credential: "d", script: "s")
         #expect(snapshot.pausedUntil.map { $0.timeIntervalSinceNow > 1.5 && $0.timeIntervalSinceNow <= 2.1 } == true)
+        #expect(snapshot.windows[0].remaining == 0)
         // A reset in the past with room left pauses nothing.
         _ = try await budgets.acquire(credential: "e", spec: other, script: "s", weight: 1, deadline: nil, onLongWait: nil)
-        await budgets.observe(credential: "e", script: "s", status: 200, remaining: 4, limit: 5, reset: Date().addingTimeInterval(-30))
+        await budgets.observe(credential: "e", script: "s", grant: nil, status: 200, remaining: 4, limit: 5, reset: Date().addingTimeInterval(-30))
         #expect(await budgets.snapshot(credential: "e", script: "s").pausedUntil == nil)
     }
 
@@ -106,6 +111,28 @@ import Testing
         #expect(firstViolation(recorder.times, spec.windows) == nil)
     }
 
+    @Test func aSendAnsweredLateHoldsTheNextWindowBackAndMovesItsSlot() async throws {
+        let ledger = TestLedger()
+        let budgets = RateBudgets(ledger: ledger)
+        let spec = try BudgetSpec(parsing: "1/300ms")
+        let startedAt = Date()
+        let first = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+        // The first is still in flight (a slow server): the second waits for its answer, then a window.
+        let second = Task {
+            _ = try await budgets.acquire(credential: "c", spec: spec, script: "s", weight: 1, deadline: nil, onLongWait: nil)
+            return ContinuousClock.now
+        }
+        try await Task.sleep(for: .milliseconds(500))  // the answer's latency, not a wait for an event
+        let answered = ContinuousClock.now, answeredDate = Date()
+        await budgets.observe(credential: "c", script: "s", grant: first, status: 200)
+        let secondAt = try await second.value
+        #expect(secondAt - answered >= .milliseconds(300) && secondAt - answered < .milliseconds(600))
+        // Its slot moved in the ledger to when it was answered, for other processes to place after.
+        let slots = ledger.memory.slotTimes(credential: "c")
+        #expect(slots.contains { abs($0.timeIntervalSince(answeredDate)) < 0.05 })
+        #expect(!slots.contains { $0.timeIntervalSince(startedAt) < 0.1 })
+    }
+
     @Test func tenThousandWaitersAreServedInBlocks() async throws {
         let ledger = TestLedger()
         let budgets = RateBudgets(ledger: ledger)
@@ -114,8 +141,9 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<10_000 {
                 group.addTask {
-                    _ = try await budgets.acquire(credential: "c", spec: spec, script: "s\(i % 7)", weight: 1, deadline: nil, onLongWait: nil)
+                    let grant = try await budgets.acquire(credential: "c", spec: spec, script: "s\(i % 7)", weight: 1, deadline: nil, onLongWait: nil)
                     recorder.record("s\(i % 7)")
+                    await budgets.observe(credential: "c", script: "s\(i % 7)", grant: grant, status: 200)
                 }
             }
             try await group.waitForAll()

@@ -65,12 +65,18 @@ final class SandboxBudget: Sendable {
     func gatedGet(script: String, weight: Int) async throws {
         let credential = "business"
         while true {
-            _ = try await budgets.acquire(credential: credential, spec: Self.spec, script: script, weight: weight, deadline: nil, onLongWait: nil)
+            let grant = try await budgets.acquire(credential: credential, spec: Self.spec, script: script, weight: weight, deadline: nil, onLongWait: nil)
             let at = ContinuousClock.now
-            let (status, headers) = try await get()
+            let status: Int, headers: [String: String]
+            do {
+                (status, headers) = try await get()
+            } catch {
+                await budgets.observe(credential: credential, script: script, grant: grant, status: nil)
+                throw error
+            }
             log.withLock { $0.append(Attempt(at: at, script: script, status: status, gated: true)) }
             await budgets.observe(
-                credential: credential, script: script, status: status, remaining: headers["x-ratelimit-remaining"].flatMap { Int($0) },
+                credential: credential, script: script, grant: grant, status: status, remaining: headers["x-ratelimit-remaining"].flatMap { Int($0) },
                 limit: headers["x-ratelimit-limit"].flatMap { Int($0) },
                 reset: headers["x-ratelimit-reset"].flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) })
             if status != 429 { return }

@@ -25,6 +25,9 @@ struct RetryTests {
         let lines = sandbox.log.all
         #expect(lines.contains { $0.contains("no answer within 400 ms") })
         #expect(lines.filter { $0.contains("scalev ↻ retry GET") }.count >= 5)
+        // Every admitted attempt went back to the pacer, answered or not (a reset, a timeout).
+        #expect(pacer.settled == (1...UInt64(pacer.admits.count)).map { $0 })
+        #expect(pacer.statuses.count < pacer.settled.count)
         await sandbox.stop()
     }
 

@@ -21,26 +21,32 @@ final class RecordingPacer: RequestPacer {
         var status: Int
         var headers: [(String, String)]
     }
-    private let state = Mutex<(admits: [BudgetKey], observations: [Observation])>(([], []))
+    private let state = Mutex<(admits: [BudgetKey], observations: [Observation], settled: [UInt64])>(([], [], []))
     let onAdmit: (@Sendable (Int) async -> Void)?
 
     init(onAdmit: (@Sendable (Int) async -> Void)? = nil) { self.onAdmit = onAdmit }
 
-    func admit(_ key: BudgetKey, script: String, deadline: ContinuousClock.Instant?) async throws {
+    func admit(_ key: BudgetKey, script: String, deadline: ContinuousClock.Instant?) async throws -> PacerTicket {
         let number = state.withLock { state in
             state.admits.append(key)
             return state.admits.count
         }
         await onAdmit?(number)
+        return PacerTicket(id: UInt64(number))
     }
 
-    func observe(_ key: BudgetKey, script: String, status: Int, headers: [(String, String)]) async {
-        state.withLock { $0.observations.append(Observation(key: key, status: status, headers: headers)) }
+    func observe(_ key: BudgetKey, script: String, ticket: PacerTicket, status: Int?, headers: [(String, String)]) async {
+        state.withLock { state in
+            state.settled.append(ticket.id)
+            if let status { state.observations.append(Observation(key: key, status: status, headers: headers)) }
+        }
     }
 
     var admits: [BudgetKey] { state.withLock { $0.admits } }
     var statuses: [Int] { state.withLock { $0.observations.map(\.status) } }
     var observations: [Observation] { state.withLock { $0.observations } }
+    /// The tickets settled, answered or not, in order.
+    var settled: [UInt64] { state.withLock { $0.settled } }
 }
 
 /// An in-process sandbox on a frozen clock, a shared HTTP client, and the clients a test made

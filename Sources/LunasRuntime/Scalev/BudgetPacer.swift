@@ -45,21 +45,22 @@ public final class BudgetPacer: RequestPacer {
         specs.withLock { $0[key.identity] } ?? defaults[key.family] ?? .scalevBusiness
     }
 
-    public func admit(_ key: BudgetKey, script: String, deadline: ContinuousClock.Instant?) async throws {
+    public func admit(_ key: BudgetKey, script: String, deadline: ContinuousClock.Instant?) async throws -> PacerTicket {
         var notice: (@Sendable (Duration) -> Void)?
         if let notify = onLongWait {
             notice = { wait in notify(script, wait) }
         }
-        _ = try await budgets.acquire(
+        let grant = try await budgets.acquire(
             credential: key.identity, spec: spec(for: key), script: script, weight: weights[script] ?? 1, deadline: deadline,
             onLongWait: notice)
+        return PacerTicket(id: grant.id)
     }
 
-    public func observe(_ key: BudgetKey, script: String, status: Int, headers: [(String, String)]) async {
+    public func observe(_ key: BudgetKey, script: String, ticket: PacerTicket, status: Int?, headers: [(String, String)]) async {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
         let reset = header("x-ratelimit-reset").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
         await budgets.observe(
-            credential: key.identity, script: script, status: status,
+            credential: key.identity, script: script, grant: BudgetGrant(id: ticket.id, waited: .zero), status: status,
             remaining: header("x-ratelimit-remaining").flatMap { Int($0) }, limit: header("x-ratelimit-limit").flatMap { Int($0) }, reset: reset)
     }
 
