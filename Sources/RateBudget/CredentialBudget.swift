@@ -251,12 +251,16 @@ actor CredentialBudget {
                 ? feedback.outsideUse(window: index, memory: reportReach * 3, now: now) : 0
         }
         let rate = zip(seen, spec.windows).map { Double($0) / max(0.001, $1.length.secondsValue) }.max() ?? 0
+        let learning = shortest.flatMap { index in
+            feedback.othersSeenSince(now: now, within: reportReach * 3).map { now - $0 < spec.windows[index].length }
+        } ?? false
         return spec.windows.enumerated().map { index, window in
             var limit = window.limit
             if index == tightest, let learnedLimit { limit = min(limit, learnedLimit) }
             limit -= max(seen[index], Int((rate * window.length.secondsValue).rounded()))
-            // Other clients' sends jitter too: while they are seen, one more slot is left free.
-            if index == shortest { limit -= feedback.headroom + (rate > 0 ? 1 : 0) }
+            // Other clients' sends jitter too: while they are seen, one more slot is left free;
+            // in the first window after they appear, whose count still grows, a tenth more.
+            if index == shortest { limit -= feedback.headroom + (rate > 0 ? 1 : 0) + (learning ? max(1, window.limit / 10) : 0) }
             return max(1, limit)
         }
     }
