@@ -24,8 +24,10 @@ public final class RateBudgets: Sendable {
     }
 
     /// Waits (suspended, never spinning) until a slot of `credential` may be used by `script`,
-    /// then returns the grant (with how long it waited) to pass to ``observe(credential:script:grant:status:remaining:limit:reset:)``. Throws ``BudgetError/deadlineExceeded(credential:wouldWait:)``
-    /// at once (without waiting) when the slot is later than `deadline`, and `CancellationError`
+    /// then returns the grant (with how long it waited), to be passed back to
+    /// ``observe(credential:script:grant:status:remaining:limit:reset:)`` with the answer. Throws
+    /// ``BudgetError/deadlineExceeded(credential:wouldWait:)`` at once (without waiting) when the
+    /// slot is later than `deadline`, and `CancellationError`
     /// when the task is cancelled. `weight` (at least 1) is the script's share against the other
     /// scripts waiting on the credential. `onLongWait` is called once if the wait is longer than
     /// a second, with the expected wait.

@@ -11,7 +11,6 @@ struct ServerFeedback {
     /// Added to the margin of every window: sends reach the server later than the margin
     /// allowed for. Raised by a 429 while nobody else was seen using the key.
     private(set) var extraMargin: Duration = .zero
-    private var lastRefusal: ContinuousClock.Instant?
     private var lastRelaxed: ContinuousClock.Instant?
     /// Per window: (when seen, how many requests of other clients the server counted).
     private var outside: [Int: [(at: ContinuousClock.Instant, count: Int)]] = [:]
@@ -39,7 +38,6 @@ struct ServerFeedback {
         case .none:
             extraMargin = min(maxExtra, extraMargin + step)
         }
-        lastRefusal = now
         lastRelaxed = now
     }
 
