@@ -150,8 +150,6 @@ actor CredentialBudget {
             }
             feedback.refused(now: now, others: others, maxHeadroom: max(1, (shortest?.limit ?? 0) / 10), step: options.margin,
                              maxExtra: options.margin * 4)
-            // Slots held were placed without the new caution.
-            releasing += pool.removeAll().map(\.time)
             let until = resetAt ?? now + (spec.windows.map(\.length).min() ?? .zero) + margin
             feedback.pause(until: until)
             logger?.notice("429 received; pausing the credential", metadata: [
