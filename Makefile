@@ -1,12 +1,13 @@
 # Lunas: `make demo` runs a real automation script, `make test` runs the whole test suite,
 # `make bench` runs the benchmarks against their baselines (`make bench-kv`: kv vs raw SQL;
-# `make bench-scalev`: scalev.orders.each vs a plain HTTP cursor walk of a 5,000-order sandbox).
+# `make bench-scalev`: scalev.orders.each vs a plain HTTP cursor walk of a 5,000-order sandbox;
+# `make bench-budget`: rate budgets' bursts against the ideal schedule of the windows).
 # Missing Debian packages are installed when run as root; otherwise the exact apt-get command is
 # printed.
 SWIFT ?= swift
 LUNAS := .build/debug/lunas
 
-.PHONY: demo test bench bench-kv bench-scalev build
+.PHONY: demo test bench bench-kv bench-scalev bench-budget build
 
 build:
 	@.ci/deps.sh build
@@ -35,3 +36,10 @@ bench-kv:
 bench-scalev:
 	@.ci/deps.sh build
 	@Benchmarks/scalev/run.sh
+
+# The rate budgets against the physical limit of the windows (Scalev's and the tests' scaled
+# ones): sequential calls, concurrent scripts, 10 processes on SQLite, 3 on PostgreSQL. Writes
+# .build/bench/budget.json.
+bench-budget:
+	@.ci/deps.sh build postgres
+	@Benchmarks/budget/run.sh

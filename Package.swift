@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "LunasStore", targets: ["LunasStore"]),
         .library(name: "Scalev", targets: ["Scalev"]),
         .library(name: "RateBudget", targets: ["RateBudget"]),
+        .library(name: "LunasTesting", targets: ["LunasTesting"]),
+        .library(name: "LunasClock", targets: ["LunasClock"]),
         .executable(name: "lunas", targets: ["lunas"]),
     ],
     dependencies: [
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev) and the C side of the binding.
@@ -30,64 +34,86 @@ let package = Package(
         .target(name: "CLua", dependencies: ["CLuaSystem"]),
         // Swift <-> Lua, knowing nothing of commerce.
         .target(name: "LuaKit", dependencies: ["CLua"]),
-        // The one database layer: KV, vault, budget ledger, jobs; SQLite or PostgreSQL.
+        // The time everything reads: the system's, or a test's that advances on command.
+        .target(name: "LunasClock"),
+        // The one database layer: KV, vault, budget ledger (RateBudget's), jobs; SQLite or PostgreSQL.
         .target(name: "LunasStore", dependencies: [
+            "LunasClock", "RateBudget",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The catalog of Scalev's v3 operations, one copy for the client and the sandbox.
-        .target(name: "ScalevCatalog", exclude: ["Resources/README.md"], resources: [.copy("Resources/scalev-v3-operations.json")]),
-        // Credential-scoped rate budgets over the store's shared ledger.
+        // The Scalev model that the client and the sandbox share: the JSON value and its codec, the
+        // parsed v3 operation catalog, the N/T rate windows, the webhook signature, nearest-name
+        // suggestions.
+        .target(
+            name: "ScalevModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Resources/README.md"], resources: [.copy("Resources/scalev-v3-operations.json")]),
+        // Credential-scoped rate budgets over a shared ledger (the protocol; LunasStore implements it).
         .target(name: "RateBudget", dependencies: [
-            "LunasStore",
+            "LunasClock", "ScalevModel",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        // The Scalev API client: credentials, requests, errors, retries, the v3 catalog, v2.
+        // The Scalev API client: credentials, requests, errors, retries, the v3 catalog, v2; its
+        // tokens in a vault it declares (TokenVault), so it links no database.
         .target(name: "Scalev", dependencies: [
-            "ScalevCatalog", "LunasStore",
+            "ScalevModel",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A local stand-in of the Scalev API.
         .target(name: "ScalevSandbox", dependencies: [
-            "ScalevCatalog",
+            "ScalevModel",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The automation runtime: script runs and the Lua-facing modules.
         .target(name: "LunasRuntime", dependencies: [
-            "LuaKit", "LunasStore", "Scalev", "RateBudget",
+            "LuaKit", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "RateBudget",
             .product(name: "TOMLKit", package: "TOMLKit"),
+        ], resources: [.copy("Lua")]),
+        // What tests need to run against Scalev and a store: one sandbox harness, one store fixture.
+        .target(name: "LunasTesting", dependencies: [
+            "ScalevSandbox", "LunasStore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "lunas", dependencies: [
-            "LuaKit", "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "RateBudget",
+            "LuaKit", "LunasRuntime", "ScalevSandbox", "ScalevModel", "LunasStore", "Scalev", "RateBudget",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .executableTarget(name: "lunas-bench", dependencies: ["LuaKit", .product(name: "AsyncHTTPClient", package: "async-http-client")], path: "Benchmarks/LunasBench"),
+        .executableTarget(name: "lunas-bench", dependencies: [
+            "LuaKit", "LunasStore", "RateBudget", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], path: "Benchmarks/LunasBench"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], resources: [.copy("Lua")]),
         .testTarget(name: "LunasTests", dependencies: [
-            "LunasRuntime", "LunasStore", "Scalev", "ScalevSandbox",
+            "LunasRuntime", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "ScalevSandbox", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .testTarget(name: "ScalevModelTests", dependencies: ["ScalevModel"]),
         .testTarget(name: "ScalevTests", dependencies: [
-            "Scalev", "ScalevSandbox", "LunasStore",
+            "Scalev", "ScalevModel", "ScalevSandbox", "LunasStore", "LunasRuntime", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "RateBudgetTests", dependencies: [
-            "RateBudget", "ScalevSandbox", "LunasStore",
+            "RateBudget", "ScalevModel", "ScalevSandbox", "LunasClock", "LunasStore", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "LunasStoreTests", dependencies: ["LunasStore"]),
+        .testTarget(name: "LunasStoreTests", dependencies: ["LunasClock", "LunasStore", "RateBudget", "ScalevModel", "LunasTesting"]),
+        .testTarget(name: "LunasTestingTests", dependencies: [
+            "LunasTesting", "LunasStore", "ScalevSandbox",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "ScalevSandboxTests", dependencies: [
-            "ScalevSandbox",
+            "ScalevSandbox", "ScalevModel", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Builds once, starts a throwaway PostgreSQL for the store's shared suite, runs every test.
-# Two phases: everything in parallel, then one at a time the suites that measure time: those
-# named *ProcessTests (they start many `lunas` processes at once, and on two cores they would
-# starve the others' loopback I/O) and the rate-budget suites (their sub-second windows do not
-# survive other work's scheduling jitter).
+# Two phases: everything in parallel (unit tests of time run on a test clock, in virtual time),
+# then one at a time the real-time acceptance suites: those named *ProcessTests (they start many
+# `lunas` processes at once, and on two cores they would starve the others' loopback I/O) and
+# the rate-budget suites over real stores and the sandbox (their sub-second windows do not
+# survive other work's scheduling jitter), and the limits' own tests of stops by deadline + grace
+# (HardStopTests, HookBlindSpotTests: a starved process would be measured, not the stop).
 set -eu
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -16,7 +18,7 @@ if [ -x Tests/support/postgres.sh ]; then
   trap 'Tests/support/postgres.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
 fi
 export LUNAS_TEST_POSTGRES_URL="$pg_url"
-timed='ProcessTests|SandboxBudgetTests|RateBudgetsTests|SharedLedgerTests'
+timed='ProcessTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests'
 log=$(mktemp /tmp/lunas-test-log.XXXXXX)
 status=0
 swift test --skip-build --skip "$timed" >"$log" 2>&1 || status=$?

@@ -379,7 +379,7 @@ nonisolated func benchScalevWalk(pageSize: Int, decodable: Bool) async throws {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let n = Int(arguments[2]), n > 0 else {
-    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|parked|scalevwalk|scalevwalk-decodable N\n".utf8))
+    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n".utf8))
     exit(2)
 }
 do {
@@ -389,6 +389,7 @@ do {
     case "parked": try await benchParked(n)
     case "scalevwalk": try await benchScalevWalk(pageSize: n, decodable: false)
     case "scalevwalk-decodable": try await benchScalevWalk(pageSize: n, decodable: true)
+    case "budgetburst": try await benchBudgetBurst(n)
     default:
         FileHandle.standardError.write(Data("lunas-bench: unknown benchmark '\(arguments[1])'\n".utf8))
         exit(2)

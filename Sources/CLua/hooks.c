@@ -6,6 +6,7 @@ const char *clua_stop_message(int reason) {
     case CLUA_STOP_DEADLINE: return "deadline exceeded";
     case CLUA_STOP_INSTRUCTIONS: return "instruction limit exceeded";
     case CLUA_STOP_CANCELLED: return "run cancelled";
+    case CLUA_STOP_HOST_LIMIT: return "limit exceeded";
     default: return "run stopped";
     }
 }

@@ -12,7 +12,7 @@ static void check_overrun(lua_State *L, clua_control *ctl) {
     if (ctl->soft_overrun && ctl->soft == 0) {
         ctl->soft_overrun = 0;
         ctl->mem_refused = 1;
-        ctl->force_fail = 1;
+        ctl->force_fail = 2;        /* the first try, and Lua's retry after its emergency collection */
         lua_newuserdatauv(L, 1, 0); /* fails: raises LUA_ERRMEM with Lua's own message */
     }
 }
@@ -121,6 +121,10 @@ void clua_set_error_metatable(lua_State *L) {
     if (luaL_newmetatable(L, "lunas.error")) {
         lua_pushcfunction(L, error_tostring);
         lua_setfield(L, -2, "__tostring");
+        /* shared by every error table of the state: getmetatable(err) gives this name, not
+           the table (where a script could add a __gc, which would run with hooks off) */
+        lua_pushliteral(L, "lunas.error");
+        lua_setfield(L, -2, "__metatable");
     }
     lua_setmetatable(L, -2);
 }

@@ -6,6 +6,9 @@ public struct GlobalAccess: Sendable, Hashable {
     public var line: Int
     /// Whether the access assigns the global.
     public var isWrite: Bool
+    /// The fields a read goes on to take from the global with constant names, in order
+    /// (`scalev.orders.each` gives `["orders", "each"]`).
+    public var fields: [String] = []
 }
 
 extension LuaChunk {
@@ -120,12 +123,31 @@ private struct BytecodeReader {
             let a = Int((instruction >> 7) & 0xFF), b = Int((instruction >> 16) & 0xFF), c = Int((instruction >> 24) & 0xFF)
             switch opcode {
             case 11 where env.contains(b): // GETTABUP A B C: R[A] := UpValue[B][K[C]]
-                if c < constants.count, let name = constants[c] { accesses.append(GlobalAccess(name: name, line: line, isWrite: false)) }
+                if c < constants.count, let name = constants[c] {
+                    accesses.append(GlobalAccess(name: name, line: line, isWrite: false, fields: Self.fields(from: a, after: pc, in: code, constants)))
+                }
             case 15 where env.contains(a): // SETTABUP A B C: UpValue[A][K[B]] := RK(C)
                 if b < constants.count, let name = constants[b] { accesses.append(GlobalAccess(name: name, line: line, isWrite: true)) }
             default: break
             }
         }
         accesses += nested
+    }
+
+    /// The constant field names read in a chain from register `register` right after `pc`
+    /// (GETFIELD A B C: R[A] := R[B][K[C]], each reading the register the one before wrote).
+    static func fields(from register: Int, after pc: Int, in code: [UInt32], _ constants: [String?]) -> [String] {
+        var fields: [String] = []
+        var register = register
+        var next = pc + 1
+        while next < code.count, code[next] & 0x7F == 14 {
+            let instruction = code[next]
+            let a = Int((instruction >> 7) & 0xFF), b = Int((instruction >> 16) & 0xFF), c = Int((instruction >> 24) & 0xFF)
+            guard b == register, c < constants.count, let name = constants[c] else { break }
+            fields.append(name)
+            register = a
+            next += 1
+        }
+        return fields
     }
 }

@@ -16,7 +16,7 @@ final class HostFunctionBox {
     /// Runs the body; an error becomes a Lua error value on the stack and `CLUA_RAISE`, which
     /// the C trampoline raises once this frame is gone.
     func invoke(_ L: OpaquePointer) -> Int32 {
-        let call = LuaCall(L: L, function: self) // the state's hostFunctions keeps self alive
+        let call = LuaCall(L: L, host: self) // the state's hostFunctions keeps self alive
         do {
             return try body(call)
         } catch {
@@ -38,18 +38,19 @@ let hostTrampoline: clua_swift_fn = { L, context in
 /// `bad argument #n to 'name' (integer expected, got string)` error Lua's own functions raise.
 public struct LuaCall {
     @usableFromInline let L: OpaquePointer
-    unowned(unsafe) let function: HostFunctionBox
+    /// The host function being called.
+    unowned(unsafe) let host: HostFunctionBox
 
-    init(L: OpaquePointer, function: HostFunctionBox) {
+    init(L: OpaquePointer, host: HostFunctionBox) {
         self.L = L
-        self.function = function
+        self.host = host
     }
 
     /// The number of arguments.
     @inlinable public var count: Int32 { lua_gettop(L) }
 
     /// The name the function was registered under.
-    public var functionName: String { function.name }
+    public var functionName: String { host.name }
 
     /// The Lua type of argument `index` (1-based); `nil` when absent.
     public func type(_ index: Int32) -> Int32 { lua_type(L, index) }
@@ -99,6 +100,11 @@ public struct LuaCall {
         try LuaStack(L: L).value(at: index)
     }
 
+    /// All the arguments copied out, under one copy budget.
+    public func arguments() throws -> [LuaValue] {
+        try LuaStack(L: L).values(from: 1, count: count)
+    }
+
     /// Argument `index` as a table.
     public func table(_ index: Int32) throws -> LuaTable {
         guard lua_type(L, index) == LUA_TTABLE, case .table(let t) = try value(index) else {
@@ -121,10 +127,8 @@ public struct LuaCall {
     public func pushNil() { lua_pushnil(L) }
 
     /// Whether ``suspend(_:)`` can park the script here: the state is running a chunk with
-    /// ``LuaState/run(_:arguments:)`` and Lua can yield at this call.
-    public var canSuspend: Bool {
-        function.state.control.pointee.run_thread != nil && lua_isyieldable(L) != 0
-    }
+    /// ``LuaState/run(_:arguments:)`` and Lua can yield at this call, up to the host.
+    public var canSuspend: Bool { clua_can_suspend(L) != 0 }
 
     /// Parks the script until `operation` finishes, then gives the caller its results (or raises
     /// its error at the caller's line), exactly as a function registered with
@@ -136,14 +140,24 @@ public struct LuaCall {
     /// ``LuaState/call(_:arguments:)``, or inside a `table.sort` comparator, a `string.gsub`
     /// callback or a metamethod called from C.
     public func suspend(_ operation: @escaping @Sendable () async throws -> [LuaValue]) throws -> Int32 {
-        try function.state.suspend(self, name: function.name, operation: operation)
+        try host.state.suspend(self, name: host.name, operation: operation)
     }
 
     /// The error Lua's own functions raise for a bad argument.
     public func argumentError(_ index: Int32, expected: String) -> LuaError {
-        let got = lua_type(L, index) <= LUA_TNIL ? "no value" : String(cString: lua_typename(L, lua_type(L, index)))
+        let got = lua_type(L, index) <= LUA_TNIL ? "no value" : typeName(index)
         let shown = lua_type(L, index) == LUA_TNIL ? "nil" : got
-        return LuaError(.usage, "bad argument #\(index) to '\(function.name)' (\(expected) expected, got \(shown))")
+        return LuaError(.usage, "bad argument #\(index) to '\(host.name)' (\(expected) expected, got \(shown))")
+    }
+
+    /// The type of argument `index` as messages name it: a userdata's `__name` (its
+    /// ``LuaUserdataType`` name) when it has one.
+    private func typeName(_ index: Int32) -> String {
+        if lua_type(L, index) == LUA_TUSERDATA, luaL_getmetafield(L, index, "__name") != LUA_TNIL {
+            defer { clua_pop(L, 1) }
+            if let name = clua_tolstring_raw(L, -1, nil) { return String(cString: name) }
+        }
+        return String(cString: lua_typename(L, lua_type(L, index)))
     }
 
     /// Pushes the Lua value of a thrown error: a table for ``LuaErrorConvertible`` errors, a

@@ -18,8 +18,11 @@ public struct LuaError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The error value itself: a string, or a table with fields such as `message` and `code`.
     public var value: LuaValue
-    /// Lua's stack traceback at the point of the error, when known.
+    /// Lua's stack traceback at the point of the error, when known, without the frames of the
+    /// host's own Lua wrappers.
     public var traceback: String?
+    /// For a limit, the script's `file:line` that was running when it stopped the run, when known.
+    public var location: String?
 
     /// An error of this kind.
     public init(_ kind: Kind, _ message: String, value: LuaValue? = nil, traceback: String? = nil) {
@@ -40,6 +43,9 @@ public enum LuaLimit: Sendable, Equatable {
     case deadline(Duration)
     /// The instruction budget was spent.
     case instructions(Int64)
+    /// The run made the most API calls it may (counted by the host, which ends the run by
+    /// throwing this limit from an async host function).
+    case apiCalls(Int)
     /// The run was cancelled (Ctrl-C, task cancellation, host shutdown).
     case cancelled
 
@@ -49,6 +55,7 @@ public enum LuaLimit: Sendable, Equatable {
         case .memory(let bytes): "memory limit of \(Self.formatBytes(bytes)) exceeded"
         case .deadline(let d): "deadline of \(Self.formatDuration(d)) exceeded"
         case .instructions(let n): "instruction limit of \(n) exceeded"
+        case .apiCalls(let n): "API call limit of \(n) exceeded"
         case .cancelled: "run cancelled"
         }
     }

@@ -7,9 +7,6 @@ struct LuaStack {
 
     static let maxDepth = 200
 
-    /// The identity of the state (shared by all its coroutines): its control block's address.
-    var stateID: UInt { UInt(bitPattern: clua_control_of(L)) }
-
     func pushString(_ s: String) {
         var s = s
         s.withUTF8 { buffer in
@@ -32,11 +29,8 @@ struct LuaStack {
         case .string(let s): pushBytes(s.bytes)
         case .null: lua_pushlightuserdata(L, clua_json_null())
         case .reference(let ref):
-            if ref.stateID == stateID {
-                lua_rawgeti(L, clua_registryindex(), lua_Integer(ref.slot))
-            } else {
-                lua_pushnil(L) // a reference into another state means nothing here
-            }
+            // a reference into another (or a closed) state means nothing here
+            if (try? push(ref)) == nil { lua_pushnil(L) }
         case .table(let table):
             guard depth < Self.maxDepth, lua_checkstack(L, 4) != 0 else {
                 lua_pushnil(L)
@@ -65,14 +59,26 @@ struct LuaStack {
         }
     }
 
-    /// The value at `index`, copied out. Tables are copied deeply; a cycle or a nesting deeper
-    /// than 200 levels is an error.
+    /// The value at `index`, copied out. Tables are copied deeply; a cycle, a nesting deeper
+    /// than 200 levels or a copy over its ``LuaCopyBudget`` is an error.
     func value(at index: Int32) throws -> LuaValue {
-        var visiting = Set<UnsafeRawPointer>()
-        return try value(at: lua_absindex(L, index), depth: 0, visiting: &visiting)
+        var budget = LuaCopyBudget(control: clua_control_of(L))
+        return try value(at: index, budget: &budget)
     }
 
-    private func value(at index: Int32, depth: Int, visiting: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+    /// The `count` values from `first` on, copied out under one budget.
+    func values(from first: Int32, count: Int32) throws -> [LuaValue] {
+        var budget = LuaCopyBudget(control: clua_control_of(L))
+        return try (0..<max(0, count)).map { try value(at: first + $0, budget: &budget) }
+    }
+
+    private func value(at index: Int32, budget: inout LuaCopyBudget) throws -> LuaValue {
+        var visiting = Set<UnsafeRawPointer>()
+        return try value(at: lua_absindex(L, index), depth: 0, visiting: &visiting, budget: &budget)
+    }
+
+    private func value(at index: Int32, depth: Int, visiting: inout Set<UnsafeRawPointer>, budget: inout LuaCopyBudget) throws -> LuaValue {
+        try budget.countNode()
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE: return .nil
         case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, index) != 0)
@@ -82,18 +88,19 @@ struct LuaStack {
         case LUA_TSTRING:
             var length = 0
             guard let p = clua_tolstring_raw(L, index, &length) else { return .nil }
+            try budget.countBytes(length)
             return .string(LuaString(bytes: UnsafeRawBufferPointer(start: p, count: length)))
         case LUA_TLIGHTUSERDATA where lua_touserdata(L, index) == clua_json_null():
             return .null
         case LUA_TTABLE:
-            return try tableValue(at: index, depth: depth, visiting: &visiting)
-        case LUA_TFUNCTION: return reference(at: index, kind: .function)
-        case LUA_TTHREAD: return reference(at: index, kind: .thread)
-        default: return reference(at: index, kind: .userdata)
+            return try tableValue(at: index, depth: depth, visiting: &visiting, budget: &budget)
+        case LUA_TFUNCTION: return reference(at: index, kind: .function).map { .reference($0) } ?? .nil
+        case LUA_TTHREAD: return reference(at: index, kind: .thread).map { .reference($0) } ?? .nil
+        default: return reference(at: index, kind: .userdata).map { .reference($0) } ?? .nil
         }
     }
 
-    private func tableValue(at index: Int32, depth: Int, visiting: inout Set<UnsafeRawPointer>) throws -> LuaValue {
+    private func tableValue(at index: Int32, depth: Int, visiting: inout Set<UnsafeRawPointer>, budget: inout LuaCopyBudget) throws -> LuaValue {
         guard let identity = lua_topointer(L, index) else { return .nil }
         guard depth < Self.maxDepth else { throw LuaError(.usage, "table nested deeper than \(Self.maxDepth) levels") }
         guard visiting.insert(identity).inserted else { throw LuaError(.usage, "cyclic table cannot be copied out of Lua") }
@@ -101,17 +108,15 @@ struct LuaStack {
         guard lua_checkstack(L, 4) != 0 else { throw LuaError(.usage, "Lua stack exhausted") }
         var table = LuaTable()
         table.isArray = clua_json_is_marked_array(L, index) != 0
-        let n = lua_rawlen(L, index)
-        table.array.reserveCapacity(Int(n))
+        // the sequence up to its first nil (never sized from the border the script chose)
         var i: lua_Integer = 1
-        while i <= lua_Integer(n) {
-            lua_rawgeti(L, index, i)
-            if lua_type(L, -1) == LUA_TNIL { clua_pop(L, 1); break }
-            let element = try value(at: lua_gettop(L), depth: depth + 1, visiting: &visiting)
+        while lua_rawgeti(L, index, i) != LUA_TNIL {
+            let element = try value(at: lua_gettop(L), depth: depth + 1, visiting: &visiting, budget: &budget)
             clua_pop(L, 1)
             table.array.append(element)
             i += 1
         }
+        clua_pop(L, 1)
         let sequenceLength = lua_Integer(table.array.count)
         lua_pushnil(L)
         while lua_next(L, index) != 0 {
@@ -119,18 +124,12 @@ struct LuaStack {
                 let k = clua_tointegerx(L, -2, nil)
                 if k >= 1 && k <= sequenceLength { clua_pop(L, 1); continue }
             }
-            let key = try value(at: lua_gettop(L) - 1, depth: depth + 1, visiting: &visiting)
-            let element = try value(at: lua_gettop(L), depth: depth + 1, visiting: &visiting)
+            let key = try value(at: lua_gettop(L) - 1, depth: depth + 1, visiting: &visiting, budget: &budget)
+            let element = try value(at: lua_gettop(L), depth: depth + 1, visiting: &visiting, budget: &budget)
             table.fields[key] = element
             clua_pop(L, 1)
         }
         return .table(table)
-    }
-
-    private func reference(at index: Int32, kind: LuaReference.Kind) -> LuaValue {
-        lua_pushvalue(L, index)
-        let slot = luaL_ref(L, clua_registryindex())
-        return .reference(LuaReference(kind: kind, stateID: stateID, slot: slot))
     }
 
     /// Whether a chunk is one of the host's own Lua wrappers (named `=lunas.…`): errors are

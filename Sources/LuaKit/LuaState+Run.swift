@@ -7,8 +7,13 @@ extension LuaState {
     /// The state's limits apply: the deadline counts from this call. Cancelling the calling task
     /// stops the run like a limit (``LuaLimit/cancelled``).
     public func run(_ chunk: LuaChunk, arguments: [LuaValue] = []) async throws -> [LuaValue] {
+        try await run(arguments: arguments) { try self.pushChunk(chunk) }
+    }
+
+    /// Runs the function `pushCallee` pushes on the main stack, as ``run(_:arguments:)`` does.
+    func run(arguments: [LuaValue], pushCallee: @escaping () throws -> Void) async throws -> [LuaValue] {
         try await withTaskExecutorPreference(executor) {
-            try await self.drive(chunk, arguments: arguments)
+            try await self.drive(arguments: arguments, pushCallee: pushCallee)
         }
     }
 
@@ -19,9 +24,15 @@ extension LuaState {
 
     /// Calls a chunk synchronously on the calling thread. Async host functions fail when reached.
     public func call(_ chunk: LuaChunk, arguments: [LuaValue] = []) throws -> [LuaValue] {
+        try call(arguments: arguments) { try pushChunk(chunk) }
+    }
+
+    /// Calls the function `pushCallee` pushes on the main stack, as ``call(_:arguments:)`` does.
+    func call(arguments: [LuaValue], pushCallee: () throws -> Void) throws -> [LuaValue] {
+        try enter()
         try checkNotStopped()
         let stopper = RunStopper(control: control)
-        let ticket = limits.deadline.map { watchdog.schedule(after: $0, stopper) }
+        let ticket = scheduleDeadline(stopper)
         defer {
             ticket?.cancel()
             stopper.detach()
@@ -29,7 +40,8 @@ extension LuaState {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
         try withSoftAllocator {
-            try pushChunk(chunk)
+            try checkOwned(arguments)
+            try pushCallee()
             for argument in arguments { LuaStack(L: L).push(argument) }
         }
         clua_enter(L)
@@ -37,12 +49,11 @@ extension LuaState {
         return try withSoftAllocator {
             guard status == LUA_OK else {
                 lua_rawgetfield_registry(L, "lunas.traceback")
-                let traceback = clua_tolstring_raw(L, -1, nil).map { String(cString: $0) }
+                let traceback = clua_tolstring_raw(L, -1, nil).map { ScriptTraceback.filter(String(cString: $0)) }
                 clua_pop(L, 1)
                 throw error(status: status, at: -1, traceback: traceback)
             }
-            let count = lua_gettop(L) - top
-            return try (0..<count).map { try LuaStack(L: L).value(at: top + 1 + $0) }
+            return try copyResults(LuaStack(L: L), from: top + 1, count: lua_gettop(L) - top)
         }
     }
 
@@ -51,18 +62,33 @@ extension LuaState {
         try call(compile(source, name: name), arguments: arguments)
     }
 
+    /// Throws when an argument is a reference into another (or a closed) state.
+    func checkOwned(_ values: [LuaValue]) throws {
+        for case .reference(let reference) in values where !reference.slot.anchor.owns(L) {
+            try LuaStack(L: L).push(reference) // throws the error that says which
+        }
+    }
+
+    /// Arms the watchdog for the deadline, counted from ``deadlineStart`` when set.
+    private func scheduleDeadline(_ stopper: RunStopper) -> Watchdog.Ticket? {
+        guard let deadline = limits.deadline else { return nil }
+        let left = deadlineStart.map { $0 + deadline - ContinuousClock.now } ?? deadline
+        return watchdog.schedule(after: max(left, .zero), stopper)
+    }
+
     func checkNotStopped() throws {
         let reason = control.pointee.stop
         if reason != 0 { throw stopError(reason) }
     }
 
-    private func drive(_ chunk: LuaChunk, arguments: [LuaValue]) async throws -> [LuaValue] {
+    private func drive(arguments: [LuaValue], pushCallee: () throws -> Void) async throws -> [LuaValue] {
+        try enter()
         try checkNotStopped()
         guard control.pointee.run_thread == nil else {
             throw LuaError(.usage, "the state is already running a chunk; a state runs one chunk at a time")
         }
         let stopper = RunStopper(control: control)
-        let ticket = limits.deadline.map { watchdog.schedule(after: $0, stopper) }
+        let ticket = scheduleDeadline(stopper)
         let top = lua_gettop(L)
         defer {
             ticket?.cancel()
@@ -70,7 +96,7 @@ extension LuaState {
             control.pointee.run_thread = nil
             lua_settop(L, top)
         }
-        let co = try startCoroutine(chunk, arguments: arguments)
+        let co = try startCoroutine(arguments: arguments, pushCallee: pushCallee)
         var nargs = Int32(arguments.count)
         return try await withTaskCancellationHandler {
             // The loop stays small: its frame lives as long as the run is parked.
@@ -80,7 +106,11 @@ extension LuaState {
                     return values
                 case .suspended(let pending):
                     let result = await stopper.race(on: executor, pending.operation)
-                    if stopper.reason != 0 { throw stopError(stopper.reason) }
+                    if case .failure(let failure as LuaError) = result, case .limit(let limit) = failure.kind, stopper.reason == 0 {
+                        hostLimit = limit
+                        stopper.stop(Int32(CLUA_STOP_HOST_LIMIT))
+                    }
+                    if stopper.reason != 0 { throw stopError(stopper.reason, on: co) }
                     nargs = deliver(result, of: pending, to: co)
                 }
             }
@@ -94,11 +124,12 @@ extension LuaState {
         case suspended(PendingAsyncCall)
     }
 
-    /// A new coroutine, anchored on the main stack, holding the chunk and its arguments.
-    private func startCoroutine(_ chunk: LuaChunk, arguments: [LuaValue]) throws -> OpaquePointer {
+    /// A new coroutine, anchored on the main stack, holding the callee and its arguments.
+    private func startCoroutine(arguments: [LuaValue], pushCallee: () throws -> Void) throws -> OpaquePointer {
         let co: OpaquePointer = try withSoftAllocator {
+            try checkOwned(arguments)
             guard let co = lua_newthread(L) else { throw LuaError(.usage, "cannot create a coroutine") }
-            try pushChunk(chunk)
+            try pushCallee()
             lua_xmove(L, co, 1)
             for argument in arguments { LuaStack(L: co).push(argument) }
             return co
@@ -117,8 +148,8 @@ extension LuaState {
         case LUA_OK:
             return try withSoftAllocator {
                 let base = lua_gettop(co) - nresults
-                let values = try (0..<nresults).map { try LuaStack(L: co).value(at: base + 1 + $0) }
-                lua_settop(co, base)
+                defer { lua_settop(co, base) }
+                let values = try copyResults(LuaStack(L: co), from: base + 1, count: nresults)
                 return .finished(values)
             }
         case LUA_YIELD:
@@ -129,7 +160,7 @@ extension LuaState {
         default:
             throw withSoftAllocator {
                 luaL_traceback(L, co, nil, 0)
-                let traceback = clua_tolstring_raw(L, -1, nil).map { String(cString: $0) }
+                let traceback = clua_tolstring_raw(L, -1, nil).map { ScriptTraceback.filter(String(cString: $0)) }
                 clua_pop(L, 1)
                 return error(status: status, at: -1, on: co, traceback: traceback)
             }
@@ -145,31 +176,53 @@ extension LuaState {
                 for value in values { LuaStack(L: co).push(value) }
                 return Int32(values.count)
             case .failure(let failure):
-                LuaCall(L: co, function: pending.function).pushError(failure)
+                LuaCall(L: co, host: pending.function).pushError(failure)
                 control.pointee.resume_raise = 1
                 return 1
             }
         }
     }
 
-    func stopError(_ reason: Int32) -> LuaError {
-        switch reason {
-        case Int32(CLUA_STOP_DEADLINE): LuaError(.limit(.deadline(limits.deadline ?? .zero)), LuaLimit.deadline(limits.deadline ?? .zero).message)
-        case Int32(CLUA_STOP_INSTRUCTIONS):
-            LuaError(.limit(.instructions(limits.instructions ?? 0)), LuaLimit.instructions(limits.instructions ?? 0).message)
-        default: LuaError(.limit(.cancelled), LuaLimit.cancelled.message)
+    /// A run's results copied out; a copy cut short by the run's stop is the stop's error.
+    private func copyResults(_ stack: LuaStack, from first: Int32, count: Int32) throws -> [LuaValue] {
+        do {
+            return try stack.values(from: first, count: count)
+        } catch {
+            try checkNotStopped()
+            throw error
         }
     }
 
+    /// The error of a run stopped for `reason`; with the stopped `thread`, located at the
+    /// script's line that was running.
+    func stopError(_ reason: Int32, on thread: OpaquePointer? = nil) -> LuaError {
+        let limit: LuaLimit = switch reason {
+        case Int32(CLUA_STOP_DEADLINE): .deadline(limits.deadline ?? .zero)
+        case Int32(CLUA_STOP_INSTRUCTIONS): .instructions(limits.instructions ?? 0)
+        case Int32(CLUA_STOP_HOST_LIMIT): hostLimit ?? .cancelled
+        default: .cancelled
+        }
+        return limitError(limit, on: thread)
+    }
+
+    /// The error of `limit`, its ``LuaError/location`` read off `thread`'s stack.
+    private func limitError(_ limit: LuaLimit, on thread: OpaquePointer?) -> LuaError {
+        var error = LuaError(.limit(limit), limit.message)
+        if let thread {
+            let position = LuaStack(L: thread).position(level: 0)
+            if position.hasSuffix(": ") { error.location = String(position.dropLast(2)) }
+        }
+        return error
+    }
+
     /// The error for a failed call whose error value is at `index` of `thread`.
+    /// A run's coroutine (`thread`) keeps its frames after the error, so a limit is located on it.
     func error(status: Int32, at index: Int32, on thread: OpaquePointer? = nil, traceback: String?) -> LuaError {
-        let thread = thread ?? L
         let reason = control.pointee.stop
-        if reason != 0 { return stopError(reason) }
-        let stack = LuaStack(L: thread)
+        if reason != 0 { return stopError(reason, on: thread) }
+        let stack = LuaStack(L: thread ?? L)
         if status == LUA_ERRMEM || (control.pointee.mem_refused != 0 && stack.describeError(at: index) == "not enough memory") {
-            let limit = limits.memory ?? 0
-            return LuaError(.limit(.memory(bytes: limit)), LuaLimit.memory(bytes: limit).message)
+            return limitError(.memory(bytes: limits.memory ?? 0), on: thread)
         }
         let value = (try? stack.value(at: index)) ?? .nil
         return LuaError(.runtime, stack.describeError(at: index), value: value, traceback: traceback)

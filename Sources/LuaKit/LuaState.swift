@@ -14,12 +14,24 @@ public final class LuaState {
     public let profile: LuaProfile
     /// The limits that apply to every call and run.
     public let limits: LuaLimits
+    /// When set, the deadline of every later run and call counts from this instant rather than
+    /// from the call: a chunk and the handler called after it share one deadline.
+    public var deadlineStart: ContinuousClock.Instant?
     let modules: LuaModulePaths
     let chunkCache: ChunkCache?
     var hostFunctions: [HostFunctionBox] = []
     var pendingCall: PendingAsyncCall?
+    /// The limit an async host function ended the run with (``LuaLimit/apiCalls(_:)``): the
+    /// stop flag says only that the host stopped it.
+    var hostLimit: LuaLimit?
     let executor: LuaExecutor
     let watchdog: Watchdog
+    /// The state's identity for its references, and the slots they released.
+    let anchor = StateAnchor()
+    /// The Swift values of the state's userdata.
+    let userdataValues = UserdataStore()
+    /// Whether ``close()`` has run: the `lua_State` is gone.
+    public private(set) var isClosed = false
 
     /// Opens a state.
     ///
@@ -53,14 +65,23 @@ public final class LuaState {
         self.chunkCache = chunkCache
         self.executor = executor
         self.watchdog = watchdog
+        control.pointee.host = Unmanaged.passUnretained(anchor).toOpaque()
         control.pointee.max_depth = Int32(clamping: limits.callDepth ?? 0)
         if let instructions = limits.instructions { control.pointee.instr_left = instructions }
 
-        let searcher = makeHostFunction(name: "require") { [unowned self] call in
-            try self.searchModule(call)
+        let status: Int32
+        if profile == .trusted {
+            // Lua's own require over package.path, the module folders first
+            lua_pushnil(L)
+            status = modules.searchPath.withCString { clua_open_profile(L, 1, $0) }
+        } else {
+            let searcher = makeHostFunction(name: "require") { [unowned self] call in
+                try self.searchModule(call)
+            }
+            clua_push_swift_function(L, Unmanaged.passUnretained(searcher).toOpaque())
+            status = clua_open_profile(L, 0, nil)
         }
-        clua_push_swift_function(L, Unmanaged.passUnretained(searcher).toOpaque())
-        if clua_open_profile(L, profile == .trusted ? 1 : 0) != LUA_OK {
+        if status != LUA_OK {
             throw LuaError(.runtime, "cannot open the standard library: \(popErrorMessage())")
         }
         installJSON()
@@ -70,8 +91,30 @@ public final class LuaState {
     }
 
     deinit {
-        clua_close(L, control)
+        close()
         control.deallocate()
+    }
+
+    /// Closes the `lua_State` now, freeing its heap, its host functions and its userdata's Swift
+    /// values. Idempotent; the state also closes when it is deinitialized.
+    ///
+    /// Afterwards compiling, calling and running throw a usage error, as does calling a
+    /// ``LuaFunction`` of the state from anywhere; ``setGlobal(_:_:)`` and the `register`
+    /// functions do nothing, and ``global(_:)`` gives `nil`.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        anchor.close()
+        clua_close(L, control)
+        hostFunctions = []
+        userdataValues.removeAll()
+    }
+
+    /// Throws when the state is closed; otherwise frees the registry slots released since the
+    /// last entry. Every call into Lua from the host starts here.
+    func enter() throws {
+        guard !isClosed else { throw LuaError(.usage, "the Lua state is closed") }
+        anchor.drain(L)
     }
 
     /// Bytes the Lua heap holds now.
@@ -102,6 +145,7 @@ public final class LuaState {
 
     /// Sets a global variable (or a field of nested tables, for a dotted name like `app.config`).
     public func setGlobal(_ name: String, _ value: LuaValue) {
+        guard !isClosed else { return }
         withSoftAllocator {
             pushTableForPath(name) { LuaStack(L: L).push(value) }
         }
@@ -109,7 +153,8 @@ public final class LuaState {
 
     /// Reads a global variable (or a dotted path of fields), without metamethods.
     public func global(_ name: String) -> LuaValue {
-        withSoftAllocator {
+        guard !isClosed else { return .nil }
+        return withSoftAllocator {
             let top = lua_gettop(L)
             defer { lua_settop(L, top) }
             lua_rawgeti(L, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
@@ -160,6 +205,7 @@ public final class LuaState {
     /// Registers a host function that pushes its own results and returns their count: the fast
     /// path, with no intermediate values.
     public func registerRaw(_ name: String, _ body: @escaping (LuaCall) throws -> Int32) {
+        guard !isClosed else { return }
         let box = makeHostFunction(name: name.split(separator: ".").last.map(String.init) ?? name, body: body)
         withSoftAllocator {
             pushTableForPath(name) {
@@ -175,10 +221,13 @@ public final class LuaState {
     /// Only ``run(_:arguments:)`` can suspend; a synchronous ``call(_:_:)`` reaching an async
     /// function fails with a clear error, and so does a call from where Lua cannot yield (a
     /// `table.sort` comparator, a `string.gsub` callback, a `__tostring` metamethod).
+    ///
+    /// A ``LuaError`` of kind ``LuaError/Kind/limit(_:)`` thrown by `body` ends the run with that
+    /// limit, as the deadline does: `pcall` does not catch it.
     public func registerAsync(_ name: String, _ body: @escaping @Sendable ([LuaValue]) async throws -> [LuaValue]) {
         let shortName = name.split(separator: ".").last.map(String.init) ?? name
         registerRaw(name) { [unowned self] call in
-            let arguments = try (0..<call.count).map { try call.value($0 + 1) }
+            let arguments = try call.arguments()
             return try self.suspend(call, name: shortName) { try await body(arguments) }
         }
     }
@@ -191,13 +240,13 @@ public final class LuaState {
 
     /// Parks the script: pushes the host-yield marker and records the operation for the driver.
     func suspend(_ call: LuaCall, name: String, operation: @escaping @Sendable () async throws -> [LuaValue]) throws -> Int32 {
-        guard control.pointee.run_thread != nil, lua_isyieldable(call.L) != 0 else {
+        guard clua_can_suspend(call.L) != 0 else {
             let reason = control.pointee.run_thread == nil
                 ? "the host called it synchronously (use LuaState.run)"
-                : "Lua cannot suspend here (inside a table.sort comparator, a string.gsub callback, a __tostring or other metamethod called from C); move the call out"
+                : "Lua cannot suspend here (inside a table.sort comparator, a string.gsub callback, a __tostring or other metamethod called from C, or a coroutine resumed from one); move the call out"
             throw LuaError(.usage, "cannot call async function '\(name)': \(reason)")
         }
-        pendingCall = PendingAsyncCall(function: call.function, operation: operation)
+        pendingCall = PendingAsyncCall(function: call.host, operation: operation)
         lua_pushlightuserdata(call.L, clua_host_yield_marker())
         return CLUA_YIELD_BASE - 1
     }

@@ -121,19 +121,6 @@ public struct LuaString: Sendable, Hashable, CustomStringConvertible, Expressibl
     public var description: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-/// A reference to a function, userdata or coroutine in a state's registry.
-public struct LuaReference: Sendable, Hashable {
-    /// What the reference points at.
-    public enum Kind: String, Sendable {
-        case function, userdata, thread
-    }
-
-    /// What the reference points at.
-    public let kind: Kind
-    let stateID: UInt
-    let slot: Int32
-}
-
 extension LuaValue: CustomStringConvertible {
     /// A short rendering: scalars as Lua prints them, `table`, `function` and so on otherwise.
     public var description: String {

@@ -40,11 +40,13 @@ struct KVArguments: Sendable {
         }
     }
 
-    /// A duration in seconds from an option, `nil` when absent.
-    static func seconds(_ value: LuaValue, _ what: String) throws -> Duration? {
+    /// A duration in seconds from an option, `nil` when absent: more than 0 and at most `most`
+    /// (``KVWriteOptions/maxTTL`` by default), so that neither its conversion nor an expiry can
+    /// overflow.
+    static func seconds(_ value: LuaValue, _ what: String, most: Int64 = KVWriteOptions.maxTTLSeconds) throws -> Duration? {
         if case .nil = value { return nil }
-        guard let seconds = value.doubleValue, seconds > 0, seconds.isFinite else {
-            throw KVUsageError("\(what) must be a positive number of seconds")
+        guard let seconds = value.doubleValue, seconds > 0, seconds <= Double(most) else {
+            throw KVUsageError("\(what) must be between 0 and \(most) seconds")
         }
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }

@@ -2,32 +2,36 @@ import Foundation
 import LuaKit
 import LunasStore
 
-/// The Lua `kv` module: a script's durable key-value namespace, backed by a ``LazyStore``.
+/// The Lua `kv` module: a script's durable key-value namespace, backed by an ``OnDemandStore``.
 ///
 /// The script sees only its own namespace, plus the shared namespaces it was granted, through
 /// `kv.shared(name)`. Values are any JSON-able Lua value; they cross as JSON text, so arrays,
 /// objects, integers and `json.null` come back as they went in.
 public struct KVModule: Sendable {
     /// The store, opened on the first `kv` call.
-    public let store: LazyStore
+    public let store: OnDemandStore
     /// The script's own namespace.
     public let namespace: String
     /// Namespaces the script may open with `kv.shared(name)`.
     public let sharedNamespaces: [String]
     /// Who holds the locks this script takes (host, process, namespace).
     public let owner: String
+    /// In a dry run, where each write goes instead of the store (one line each); `nil` writes.
+    public let dryRun: (@Sendable (String) -> Void)?
 
-    /// A module for the script with this namespace.
-    public init(store: LazyStore, namespace: String, sharedNamespaces: [String] = []) {
+    /// A module for the script with this namespace; with `dryRun`, writes are kept in memory for
+    /// the run (its reads see them) and reported there, and the store is only read.
+    public init(store: OnDemandStore, namespace: String, sharedNamespaces: [String] = [], dryRun: (@Sendable (String) -> Void)? = nil) {
         self.store = store
         self.namespace = namespace
         self.sharedNamespaces = sharedNamespaces
+        self.dryRun = dryRun
         self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(namespace)"
     }
 
     /// Installs the global `kv` in a state; the Lua wrapper is compiled once per cache.
     public func install(in state: LuaState, cache: ChunkCache? = nil) throws {
-        let calls = KVCalls(module: self)
+        let calls = KVHostFunctions(module: self)
         state.register("__kv.shared") { call in
             let name = try call.string(1)
             guard let index = sharedNamespaces.firstIndex(of: name) else {
@@ -36,17 +40,22 @@ public struct KVModule: Sendable {
             return [.nil, .integer(Int64(index + 1))]
         }
         let store = self.store
+        let overlay = dryRun.map { report in
+            KVOverlay(maxValueBytes: store.options.maxValueBytes, quota: store.options.kvQuota, clock: store.options.clock, base: { try await store.store() }) { [namespace] write in
+                report(Self.dryRunLine(write, ownNamespace: namespace))
+            }
+        }
         for (name, prepare) in calls.functions {
             // Answered at once on the Lua thread when the store can do it without waiting (SQLite
             // with its write lock free: no suspension, no thread hop), else as an async call.
             state.registerRaw("__kv.\(name)") { call in
-                let arguments = KVArguments(try (0..<call.count).map { try call.value($0 + 1) })
+                let arguments = KVArguments(try call.arguments())
                 let operation: KVOperation
                 do {
                     operation = try prepare(arguments)
                     // only where the call could also suspend, so that kv behaves the same
                     // whichever path answers (it fails in a table.sort comparator either way)
-                    if call.canSuspend, let now = operation.now,
+                    if overlay == nil, call.canSuspend, let now = operation.now,
                        let open = store.openStore as? any ImmediateKeyValueStore,
                        case .done(let results) = try now(open) {
                         call.pushNil()
@@ -59,7 +68,8 @@ public struct KVModule: Sendable {
                 }
                 return try call.suspend {
                     do {
-                        return try await [.nil] + operation.later(store.store())
+                        let target: any KeyValueStore = if let overlay { overlay } else { try await store.store() }
+                        return try await [.nil] + operation.later(target)
                     } catch let error as CancellationError {
                         throw error
                     } catch {
@@ -68,12 +78,24 @@ public struct KVModule: Sendable {
                 }
             }
         }
-        _ = try state.call(state.compile(Self.luaSource, name: "=lunas.kv"))
+        try HostChunk.kv.run(in: state)
+    }
+
+    /// `dry run: kv.set KEY = VALUE (not written)`, with `kv.shared("NS")` for a shared namespace
+    /// and long values cut.
+    static func dryRunLine(_ write: KVOverlay.Write, ownNamespace: String) -> String {
+        let module = write.namespace == ownNamespace ? "kv" : "kv.shared(\"\(write.namespace)\")"
+        let call = "dry run: \(module).\(write.operation) \(write.key)"
+        guard let value = write.value else {
+            return call + (write.operation == "lock" ? " (taken for this run only)" : " (not written)")
+        }
+        let shown = value.count > 200 ? value.prefix(200) + "…" : Substring(value)
+        return "\(call) = \(shown) (not written)"
     }
 
     /// The namespace of handle `h`: 0 is the script's own, `i` the i-th shared one.
     func namespace(of handle: Int64?) throws -> String {
-        guard let handle, handle == 0 || (1...Int64(sharedNamespaces.count)).contains(handle) else {
+        guard let handle, handle >= 0, handle <= Int64(sharedNamespaces.count) else {
             throw KVUsageError("unknown namespace handle")
         }
         return handle == 0 ? namespace : sharedNamespaces[Int(handle) - 1]

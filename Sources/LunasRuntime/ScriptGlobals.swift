@@ -1,4 +1,5 @@
 import LuaKit
+import ScalevModel
 
 /// The globals a script can count on, by profile: what `lunas check` knows is defined.
 public enum ScriptGlobals {
@@ -27,20 +28,35 @@ public enum ScriptGlobals {
             .map { ($0, nearest(to: $0.name, in: candidates)) }
     }
 
-    static func nearest(to name: String, in names: Set<String>) -> String? {
-        let scored = names.map { ($0, editDistance(Array(name), Array($0))) }.filter { $0.1 <= max(1, name.count / 3) }
-        return scored.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }?.0
+    /// Reads of fields that a module does not have (`scalev.order`, `scalev.orders.eachh`), each
+    /// with the nearest field it has. `modules` maps a global to its fields as dotted paths
+    /// (`orders`, `orders.each`); globals the chunk assigns are its own and not checked.
+    public static func unknownFields(in chunk: LuaChunk, modules: [String: Set<String>]) -> [(access: GlobalAccess, path: String, suggestion: String?)] {
+        let accesses = chunk.globalAccesses()
+        let assigned = Set(accesses.filter(\.isWrite).map(\.name))
+        var found: [(access: GlobalAccess, path: String, suggestion: String?)] = []
+        for access in accesses where !access.isWrite && !assigned.contains(access.name) {
+            guard let known = modules[access.name] else { continue }
+            var prefix = ""
+            for field in access.fields {
+                let path = prefix.isEmpty ? field : prefix + "." + field
+                let siblings = known.filter { $0.hasPrefix(prefix.isEmpty ? "" : prefix + ".") }
+                    .map { String($0.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1)) }.filter { !$0.contains(".") }
+                guard !siblings.isEmpty else { break } // a function or a value: its fields are not the module's
+                guard known.contains(path) else {
+                    let hint = nearest(to: field, in: siblings).map { "\(access.name).\(prefix.isEmpty ? "" : prefix + ".")\($0)" }
+                    found.append((access, "\(access.name).\(path)", hint))
+                    break
+                }
+                prefix = path
+            }
+        }
+        return found.sorted { $0.access.line < $1.access.line }
     }
 
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, ca) in a.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: b.count)
-            for (j, cb) in b.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
+    /// The known name nearest to `name`: within two edits for names of four letters or more
+    /// (`pritn`, `jsno`), one for shorter ones, a third of the length for long ones.
+    public static func nearest(to name: String, in names: some Sequence<String>) -> String? {
+        NameSuggestion(minimumEdits: name.count >= 4 ? 2 : 1).nearest(to: name, among: names.sorted())
     }
 }

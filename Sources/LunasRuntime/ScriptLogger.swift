@@ -1,62 +1,56 @@
 import Foundation
 import LuaKit
-import Synchronization
 
 /// Writes a script's `log` lines as `time LEVEL message key=value ... (file:line)`, redacted,
-/// within a byte budget.
+/// within a byte budget, each as a ``RunRecord`` that keeps the message and fields apart too.
 public final class ScriptLogger: Sendable {
-    private struct State {
-        var written = 0
-        var dropped = false
-    }
-
     private let redactor: Redactor
     private let minimum: LuaLogRecord.Level
-    private let maxBytes: Int
-    private let write: @Sendable (String) -> Void
-    private let state = Mutex(State())
+    private let budget: OutputBudget
+    private let output: ScriptOutput
 
-    /// A logger that hands each finished line to `write`.
-    public init(redactor: Redactor, minimum: LuaLogRecord.Level, maxBytes: Int, write: @escaping @Sendable (String) -> Void) {
+    /// A logger that hands each finished record to `output`.
+    public init(redactor: Redactor, minimum: LuaLogRecord.Level, maxBytes: Int, output: ScriptOutput) {
         self.redactor = redactor
         self.minimum = minimum
-        self.maxBytes = maxBytes
-        self.write = write
+        self.budget = OutputBudget(limit: maxBytes)
+        self.output = output
     }
 
-    /// A logger writing to standard error.
-    public static func standardError(redactor: Redactor, minimum: LuaLogRecord.Level, maxBytes: Int) -> ScriptLogger {
-        ScriptLogger(redactor: redactor, minimum: minimum, maxBytes: maxBytes) { line in
-            FileHandle.standardError.write(Data(line.utf8))
-        }
+    /// A logger that hands each finished line (and the notice that the budget was reached) to `write`.
+    public convenience init(redactor: Redactor, minimum: LuaLogRecord.Level, maxBytes: Int, write: @escaping @Sendable (String) -> Void) {
+        self.init(redactor: redactor, minimum: minimum, maxBytes: maxBytes, output: ScriptOutput { write($0.text) })
     }
 
     /// Formats and writes one record.
     public func log(_ record: LuaLogRecord) {
         guard record.level >= minimum else { return }
-        let line = redactor.redact(Self.format(record)) + "\n"
-        let verdict: String? = state.withLock { s in
-            if s.dropped { return nil }
-            if s.written + line.utf8.count > maxBytes {
-                s.dropped = true
-                return "lunas: log limit of \(maxBytes) bytes reached; further log lines of this run are dropped\n"
-            }
-            s.written += line.utf8.count
-            return line
+        let time = Date()
+        let rendered = Self.fields(of: record)
+        let fields = rendered.map { RunRecord.Field(name: redactor.redact($0.name), value: redactor.redact($0.value)) }
+        let line = redactor.redact(Self.format(record, fields: rendered, time: time)) + "\n"
+        switch budget.admit(line.utf8.count) {
+        case .write:
+            output.write(RunRecord(kind: .log(record.level), text: line, message: redactor.redact(record.message), fields: fields,
+                                   location: record.location, time: time))
+        case .notice: output.notice("lunas: log limit of \(budget.limit) bytes reached; further log lines of this run are dropped\n")
+        case .drop: break
         }
-        if let verdict { write(verdict) }
     }
 
-    static func format(_ record: LuaLogRecord) -> String {
-        var line = "\(Date().formatted(.iso8601)) \(record.level.rawValue.uppercased()) \(record.message)"
-        let fields = record.fields.fields.map { (key: $0.key.description, value: $0.value) }
-            .sorted { $0.key < $1.key }
-        for (index, element) in record.fields.array.enumerated() {
-            line += " \(index + 1)=\(render(element))"
-        }
-        for field in fields { line += " \(field.key)=\(render(field.value))" }
+    /// The line `time LEVEL message key=value ... (file:line)`, its fields already rendered.
+    static func format(_ record: LuaLogRecord, fields: [(name: String, value: String)], time: Date) -> String {
+        var line = "\(time.formatted(.iso8601)) \(record.level.rawValue.uppercased()) \(record.message)"
+        for field in fields { line += " \(field.name)=\(field.value)" }
         if !record.location.isEmpty { line += " (\(record.location))" }
         return line
+    }
+
+    /// The positional fields (`1`, `2`, ...) in order, then the named ones sorted by name.
+    static func fields(of record: LuaLogRecord) -> [(name: String, value: String)] {
+        let positional = record.fields.array.enumerated().map { (name: "\($0.offset + 1)", value: render($0.element)) }
+        let named = record.fields.fields.map { (name: $0.key.description, value: render($0.value)) }.sorted { $0.name < $1.name }
+        return positional + named
     }
 
     static func render(_ value: LuaValue) -> String {

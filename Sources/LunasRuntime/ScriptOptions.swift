@@ -7,7 +7,8 @@ public struct ScriptOptions: Sendable {
     public var profile: LuaProfile
     /// Memory, deadline, instruction and depth limits.
     public var limits: LuaLimits
-    /// Folders `require` searches, after the script's own folder and the stdlib.
+    /// Folders `require` searches, after the script's own folder and the stdlib (a sandboxed
+    /// script sees each by its own name, never its place on the host).
     public var modulePaths: [String]
     /// The arguments after `--`, given to the script as `arg[1...]` and as `...`.
     public var arguments: [String]
@@ -17,16 +18,35 @@ public struct ScriptOptions: Sendable {
     public var logLevel: LuaLogRecord.Level
     /// The most bytes of log lines a run may write; later lines are dropped with one notice.
     public var maxLogBytes: Int
+    /// The most bytes a run's `print` calls may write; later output is dropped with one notice.
+    public var maxPrintBytes: Int = 16 << 20
+    /// Where the run's `print` output and log lines go (default: standard output and error).
+    public var output: ScriptOutput = .standard
     /// The store behind the `kv` module, opened on first use; `nil` leaves `kv` out.
-    public var store: LazyStore? = nil
-    /// The script's `kv` namespace; `nil` derives it from the file (see ``ScriptNamespace``).
+    public var store: OnDemandStore? = nil
+    /// The script's `kv` namespace; `nil` derives it from the file's place in the scripts folder
+    /// (see ``ScriptNamespace``): a script outside it has no `kv` unless one is given here.
     public var namespace: String? = nil
     /// Namespaces the script may open with `kv.shared(name)`.
     public var sharedNamespaces: [String] = []
+    /// In a dry run, where each `kv` write is reported (redacted) instead of being written; the
+    /// run's reads still see its writes. `nil` writes to the store.
+    public var kvDryRun: (@Sendable (String) -> Void)? = nil
+    /// The folder of shipped Lua modules; `nil` takes ``ScriptRun/stdlibFolder``.
+    public var stdlibFolder: String? = nil
+    /// The folder a text source's `require` searches first; `nil` is the current directory.
+    public var workingDirectory: String? = nil
     /// The folder script namespaces are relative to.
     public var scriptsFolder: String? = "scripts"
+    /// The host's modules, installed after Lunas' own; none may take the name of a global of
+    /// the profile (`string`, `kv`, ...) or of another.
+    public var modules: [any ScriptModule] = []
     /// The Scalev credentials the run may use; `nil` leaves `scalev` out.
     public var scalev: ScalevAccess? = nil
+    /// The most Scalev API calls the run may make — HTTP attempts, retries included; a dry run's
+    /// writes are not sent and not counted — after which it ends with `API call limit of N
+    /// exceeded`; `nil` for no cap.
+    public var maxCalls: Int? = nil
 
     /// The defaults of `lunas run`: sandboxed, 256 MiB, no deadline.
     public init(

@@ -7,11 +7,11 @@ public struct CredentialVault: Sendable {
     /// The namespace of the vault's refresh locks.
     public static let lockNamespace = "lunas/vault"
 
-    let store: any Store
+    let store: any CredentialStorage & KeyValueStore
     let key: VaultKey
 
-    /// A vault over a store.
-    public init(store: any Store, key: VaultKey) {
+    /// A vault over a store's credential rows, with its key-value locks for refreshes.
+    public init(store: any CredentialStorage & KeyValueStore, key: VaultKey) {
         self.store = store
         self.key = key
     }

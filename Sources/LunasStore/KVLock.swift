@@ -14,6 +14,12 @@ public struct KVLock: Sendable, Equatable, Hashable {
     /// When the lock lapses unless refreshed.
     public var expiresAt: Date
 
+    /// The longest a lock is taken or refreshed for: 24 hours (a holder that needs longer
+    /// refreshes it), so that a lock left behind frees itself within a day.
+    public static let maxTTL: Duration = .seconds(maxTTLSeconds)
+    /// ``maxTTL`` in seconds.
+    public static let maxTTLSeconds: Int64 = 86_400
+
     /// A lock.
     public init(namespace: String, name: String, token: Int64, expiresAt: Date) {
         self.namespace = namespace

@@ -1,3 +1,5 @@
+import LunasClock
+
 /// The rules for keys, namespaces and lock names, the same on every backend.
 enum KVNames {
     static let maxKeyBytes = 1024
@@ -26,24 +28,30 @@ enum KVNames {
 
     static func checkTTL(_ ttl: Duration?) throws -> Int64? {
         guard let ttl else { return nil }
-        let ms = ttl.wholeMilliseconds
+        let ms = ttl.wholeMillisecondsRoundedUp
         if ms <= 0 { throw StoreError.invalidArgument("a TTL must be positive, not \(ttl)") }
+        if ttl > KVWriteOptions.maxTTL {
+            throw StoreError.invalidArgument("a TTL must be at most \(KVWriteOptions.maxTTLSeconds) seconds (10 years), not \(ttl)")
+        }
         return ms
+    }
+
+    /// A lock's TTL in milliseconds: positive and at most ``KVLock/maxTTL``.
+    static func checkLockTTL(_ ttl: Duration) throws -> Int64 {
+        if ttl > KVLock.maxTTL {
+            throw StoreError.invalidArgument("a lock's TTL must be at most \(KVLock.maxTTLSeconds) seconds (24 hours), not \(ttl); refresh the lock to hold it longer")
+        }
+        return try checkTTL(ttl) ?? 0
+    }
+
+    /// The expiry `ms` milliseconds after `now` (both from the store's clock).
+    static func expiry(_ now: Int64, plus ms: Int64) throws -> Int64 {
+        let (sum, overflow) = now.addingReportingOverflow(ms)
+        if overflow { throw StoreError.invalidArgument("a TTL of \(ms) ms from now is past the end of time") }
+        return sum
     }
 
     static func checkLimit(_ limit: Int) throws {
         if limit < 1 || limit > 10_000 { throw StoreError.invalidArgument("a page limit must be between 1 and 10000, not \(limit)") }
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded up so a positive duration is never 0.
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let ms = seconds.multipliedReportingOverflow(by: 1000)
-        if ms.overflow { return seconds > 0 ? Int64.max / 2 : Int64.min / 2 }
-        let fraction = attoseconds / 1_000_000_000_000_000
-        let rest = attoseconds % 1_000_000_000_000_000
-        return ms.partialValue + fraction + (rest > 0 ? 1 : 0)
     }
 }

@@ -6,6 +6,11 @@ public struct KVWriteOptions: Sendable, Equatable {
     /// When set, the write happens only while this lock is still held with this token.
     public var fence: KVLock?
 
+    /// The longest a key or a lock may live: 10 years (so that no expiry overflows).
+    public static let maxTTL: Duration = .seconds(maxTTLSeconds)
+    /// ``maxTTL`` in seconds.
+    public static let maxTTLSeconds: Int64 = 315_360_000
+
     /// Options for one write.
     public init(ttl: Duration? = nil, fence: KVLock? = nil) {
         self.ttl = ttl

@@ -1,7 +1,8 @@
 /// Namespaced keys holding JSON values, with versions, expiry, counters and fenced locks.
 ///
 /// Both backends give the same answers: a write that returned is durable, an expired key is
-/// invisible at once, and every write gets a new store-wide version.
+/// invisible at once, and every write gets a new store-wide version. Each namespace is held to
+/// the store's ``KVQuota``: a write that would pass it throws ``StoreError/quotaExceeded(namespace:limit:quota:)``.
 public protocol KeyValueStore: Sendable {
     /// The value and version of a key, or `nil` when it is absent or expired.
     func get(_ key: String, in namespace: String) async throws -> KVEntry?
@@ -34,15 +35,19 @@ public protocol KeyValueStore: Sendable {
     /// How long a key has left.
     func timeToLive(_ key: String, in namespace: String) async throws -> KVTimeToLive
 
-    /// Takes a lock for `ttl` unless someone holds it; returns it with a fresh fencing token,
-    /// or `nil` when it is held.
+    /// Takes a lock for `ttl` (at most ``KVLock/maxTTL``) unless someone holds it; returns it
+    /// with a fresh fencing token, or `nil` when it is held.
     func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock?
 
-    /// Extends a held lock; returns the lock with its new expiry, or `nil` when it was lost.
+    /// Extends a held lock by `ttl` (at most ``KVLock/maxTTL``) from now; returns the lock with
+    /// its new expiry, or `nil` when it was lost.
     func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock?
 
     /// Releases a lock; returns whether it was still held with this token.
     func releaseLock(_ lock: KVLock) async throws -> Bool
+
+    /// What a namespace holds now, as its ``KVQuota`` counts it (live keys and locks only).
+    func usage(in namespace: String) async throws -> KVUsage
 
     /// Deletes expired keys and lapsed locks; returns how many rows went.
     @discardableResult

@@ -73,7 +73,73 @@ enum PostgresSchema {
             """,
             "CREATE UNIQUE INDEX lunas_webhook_events_once ON lunas_webhook_events (source, event_id)",
         ]),
+        (4, "a test clock's time for the store's statements", [
+            // Every statement reads the time as lunas_now_ms(fixed): the database's clock when
+            // `fixed` is NULL (always, unless the store runs on a test's clock).
+            """
+            CREATE FUNCTION lunas_now_ms(fixed bigint) RETURNS bigint LANGUAGE sql STABLE
+            AS $$ SELECT coalesce(fixed, lunas_now_ms()) $$
+            """,
+        ]),
+        (5, "what each kv namespace holds, for its quota", [
+            "CREATE TABLE lunas_kv_usage (ns text COLLATE \"C\" PRIMARY KEY, keys bigint NOT NULL, bytes bigint NOT NULL)",
+            """
+            INSERT INTO lunas_kv_usage (ns, keys, bytes)
+            SELECT ns, count(*), sum(bytes) FROM (
+                SELECT ns, octet_length(key) + octet_length(value) AS bytes FROM lunas_kv
+                UNION ALL SELECT ns, octet_length(name) FROM lunas_kv_locks) AS rows
+            GROUP BY ns
+            """,
+            // Adds to a namespace's counts; growing it past the quota of the connection's
+            // settings (lunas.kv_max_keys, lunas.kv_max_bytes: none, no quota) raises LQ001 or
+            // LQ002. The row lock on the namespace's counts orders racing writers.
+            """
+            CREATE FUNCTION lunas_kv_use(in_ns text, more_keys bigint, more_bytes bigint) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE total_keys bigint; total_bytes bigint;
+            BEGIN
+                IF more_keys = 0 AND more_bytes = 0 THEN RETURN; END IF;
+                INSERT INTO lunas_kv_usage AS u (ns, keys, bytes) VALUES (in_ns, more_keys, more_bytes)
+                ON CONFLICT (ns) DO UPDATE SET keys = u.keys + EXCLUDED.keys, bytes = u.bytes + EXCLUDED.bytes
+                RETURNING u.keys, u.bytes INTO total_keys, total_bytes;
+                IF more_keys > 0 AND total_keys > nullif(current_setting('lunas.kv_max_keys', true), '')::bigint THEN
+                    RAISE EXCEPTION 'kv quota of namespace % exceeded: keys', in_ns USING ERRCODE = '\(quotaState(.keys))';
+                END IF;
+                IF more_bytes > 0 AND total_bytes > nullif(current_setting('lunas.kv_max_bytes', true), '')::bigint THEN
+                    RAISE EXCEPTION 'kv quota of namespace % exceeded: bytes', in_ns USING ERRCODE = '\(quotaState(.bytes))';
+                END IF;
+            END $$
+            """,
+            counting("lunas_kv", size: "octet_length(ROW.key) + octet_length(ROW.value)"),
+            "CREATE TRIGGER lunas_kv_usage AFTER INSERT OR DELETE OR UPDATE OF ns, key, value ON lunas_kv FOR EACH ROW EXECUTE FUNCTION lunas_kv_usage_of_lunas_kv()",
+            counting("lunas_kv_locks", size: "octet_length(ROW.name)"),
+            "CREATE TRIGGER lunas_kv_usage AFTER INSERT OR DELETE OR UPDATE OF ns, name ON lunas_kv_locks FOR EACH ROW EXECUTE FUNCTION lunas_kv_usage_of_lunas_kv_locks()",
+        ]),
     ]
+
+    /// The trigger function that keeps `lunas_kv_usage` in step with the rows of `table`, whose
+    /// bytes are `size` (of the row `ROW`).
+    private static func counting(_ table: String, size: String) -> String {
+        let new = size.replacingOccurrences(of: "ROW.", with: "NEW."), old = size.replacingOccurrences(of: "ROW.", with: "OLD.")
+        return """
+            CREATE FUNCTION lunas_kv_usage_of_\(table)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN PERFORM lunas_kv_use(NEW.ns, 1, \(new));
+                ELSIF TG_OP = 'DELETE' THEN PERFORM lunas_kv_use(OLD.ns, -1, -(\(old)));
+                ELSIF OLD.ns = NEW.ns THEN PERFORM lunas_kv_use(NEW.ns, 0, \(new) - (\(old)));
+                ELSE PERFORM lunas_kv_use(OLD.ns, -1, -(\(old))); PERFORM lunas_kv_use(NEW.ns, 1, \(new));
+                END IF;
+                RETURN NULL;
+            END $$
+            """
+    }
+
+    /// The SQLSTATE `lunas_kv_use` raises when a write would pass the quota's `limit`.
+    static func quotaState(_ limit: KVQuota.Limit) -> String { limit == .keys ? "LQ001" : "LQ002" }
+
+    /// The connection settings that give `lunas_kv_use` the quota (sent at login).
+    static func quotaSettings(_ quota: KVQuota) -> [(String, String)] {
+        [("lunas.kv_max_keys", String(quota.maxKeys)), ("lunas.kv_max_bytes", String(quota.maxBytes))]
+    }
 
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)

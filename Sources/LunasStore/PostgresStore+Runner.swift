@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RateBudget
 
 // The vault's rows, the rate ledger and the job queue on PostgreSQL.
 extension PostgresStore {
@@ -25,7 +26,7 @@ extension PostgresStore {
     }
 
     public func reserve(_ request: SlotRequest) async throws -> SlotGrant {
-        try RateLedgerRules.check(request)
+        try request.check()
         let logger = self.logger
         let released = RateLedgerRules.released(request)
         return try await transaction { connection in
@@ -44,8 +45,8 @@ extension PostgresStore {
             }
             // The time after the lock was granted (now() would be the transaction's start).
             let nowRows = try await connection.query(
-                "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint", logger: logger).collect()
-            guard let now = try nowRows.first?.decode(Int64.self) else { return SlotGrant(times: [], now: Date()) }
+                "SELECT coalesce(\(fixedNow)::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)", logger: logger).collect()
+            guard let now = try nowRows.first?.decode(Int64.self) else { return SlotGrant(times: [], now: options.clock.now()) }
             let recorded = RateLedgerRules.recorded(request, now: now)
             if !recorded.isEmpty {
                 try await connection.query("""
@@ -74,7 +75,7 @@ extension PostgresStore {
         let runAt = job.runAt?.milliseconds
         return try await rows("""
             INSERT INTO lunas_jobs (queue, payload, run_at, unique_key, created_at)
-            VALUES (\(job.queue), \(job.payload), coalesce(\(runAt)::bigint, lunas_now_ms()), \(job.uniqueKey), lunas_now_ms())
+            VALUES (\(job.queue), \(job.payload), coalesce(\(runAt)::bigint, lunas_now_ms(\(fixedNow))), \(job.uniqueKey), lunas_now_ms(\(fixedNow)))
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             RETURNING id
             """).first?.decode(Int64.self)
@@ -84,11 +85,11 @@ extension PostgresStore {
         guard let ms = try KVNames.checkTTL(lease) else { return nil }
         let rows = try await rows("""
             UPDATE lunas_jobs SET state = 'running', attempts = attempts + 1,
-                lease_token = nextval('lunas_version_seq'), lease_expires_at = lunas_now_ms() + \(ms), worker = \(worker)
+                lease_token = nextval('lunas_version_seq'), lease_expires_at = lunas_now_ms(\(fixedNow)) + \(ms), worker = \(worker)
             WHERE id = (
                 SELECT id FROM lunas_jobs
-                WHERE queue = \(queue) AND ((state = 'ready' AND run_at <= lunas_now_ms())
-                   OR (state = 'running' AND lease_expires_at <= lunas_now_ms()))
+                WHERE queue = \(queue) AND ((state = 'ready' AND run_at <= lunas_now_ms(\(fixedNow)))
+                   OR (state = 'running' AND lease_expires_at <= lunas_now_ms(\(fixedNow))))
                 ORDER BY run_at, id
                 FOR UPDATE SKIP LOCKED LIMIT 1)
             RETURNING id, payload, attempts, lease_token, lease_expires_at
@@ -102,8 +103,8 @@ extension PostgresStore {
     public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> ClaimedJob? {
         guard let ms = try KVNames.checkTTL(lease) else { return nil }
         let rows = try await rows("""
-            UPDATE lunas_jobs SET lease_expires_at = lunas_now_ms() + \(ms)
-            WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken) AND lease_expires_at > lunas_now_ms()
+            UPDATE lunas_jobs SET lease_expires_at = lunas_now_ms(\(fixedNow)) + \(ms)
+            WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken) AND lease_expires_at > lunas_now_ms(\(fixedNow))
             RETURNING lease_expires_at
             """)
         guard let row = rows.first else { return nil }
@@ -115,7 +116,7 @@ extension PostgresStore {
     public func completeJob(_ job: ClaimedJob, error: String?) async throws -> Bool {
         let state = error == nil ? "done" : "failed"
         return try await !rows("""
-            UPDATE lunas_jobs SET state = \(state), error = \(error), finished_at = lunas_now_ms(),
+            UPDATE lunas_jobs SET state = \(state), error = \(error), finished_at = lunas_now_ms(\(fixedNow)),
                 lease_token = NULL, lease_expires_at = NULL
             WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken)
             RETURNING 1

@@ -1,12 +1,14 @@
 import Foundation
+import LunasClock
 import Logging
 import PostgresNIO
 import Synchronization
 
 /// The store for several machines: a PostgreSQL database through a pooled `PostgresClient`.
 ///
-/// Time (expiry, lock leases) is the database server's clock, so machines with skewed clocks
-/// agree. A write that returned is committed.
+/// Time (expiry, lock leases, jobs, the rate ledger) is the database server's clock, so machines
+/// with skewed clocks agree; under a test's clock (``StoreOptions/clock``) the statements read
+/// that one instead. A write that returned is committed.
 public final class PostgresStore: Store {
     /// Where this store lives.
     public let location: StoreLocation
@@ -16,11 +18,14 @@ public final class PostgresStore: Store {
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`,
-    /// `?sslmode=require` for TLS) and applies pending migrations.
+    /// `?sslmode=require` for TLS) and applies pending migrations. A server that cannot be
+    /// reached within ``StoreOptions/connectTimeout`` is ``StoreError/unreachable(host:port:reason:)``.
     public init(url: String, options: StoreOptions = StoreOptions()) async throws {
+        try await PostgresProbe(url: url, timeout: options.connectTimeout).connect()
         var configuration = try Self.configuration(url: url)
         configuration.options.maximumConnections = max(1, options.maxConnections)
         configuration.options.minimumConnections = 0
+        configuration.options.additionalStartupParameters = PostgresSchema.quotaSettings(options.kvQuota)
         let logger = Logger(label: "lunas.store", factory: { _ in SwiftLogNoOpLogHandler() })
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -51,7 +56,17 @@ public final class PostgresStore: Store {
             """)
         guard let row = rows.first else { return ["cannot read the version sequence"] }
         let (newest, counter) = try row.decode((Int64, Int64).self)
-        return newest > counter ? ["a key has version \(newest), ahead of the version sequence \(counter)"] : []
+        var problems = newest > counter ? ["a key has version \(newest), ahead of the version sequence \(counter)"] : []
+        problems += try await self.rows("""
+            SELECT ns FROM (
+                SELECT ns, sum(keys) AS keys, sum(bytes) AS bytes FROM (
+                    SELECT ns, 1::bigint AS keys, (octet_length(key) + octet_length(value))::bigint AS bytes FROM lunas_kv
+                    UNION ALL SELECT ns, 1, octet_length(name) FROM lunas_kv_locks
+                    UNION ALL SELECT ns, -keys, -bytes FROM lunas_kv_usage) AS counted
+                GROUP BY ns) AS sums
+            WHERE keys <> 0 OR bytes <> 0 ORDER BY ns LIMIT 10
+            """).map { KVUsage.mismatch(try $0.decode(String.self)) }
+        return problems
     }
 
     public func close() async {
@@ -65,13 +80,17 @@ public final class PostgresStore: Store {
 
     private func startPurging() {
         guard let interval = options.purgeInterval else { return }
-        let task = ExpiryPurge.start(every: interval) { [weak self] in
+        let task = ExpiryPurge.start(every: interval, clock: options.clock) { [weak self] in
             guard let self else { return false }
             _ = try? await self.purgeExpired()
             return true
         }
         tasks.withLock { $0.append(task) }
     }
+
+    /// The time, in ms, the statements use instead of the database's clock: the test clock's;
+    /// `nil` (the database's) with the system clock.
+    var fixedNow: Int64? { options.clock.isSystemTime ? nil : options.clock.nowMilliseconds() }
 
     /// Runs `body` in a transaction on one pooled connection: committed when it returns, rolled
     /// back when it throws (its error is rethrown as is).
@@ -105,22 +124,14 @@ public final class PostgresStore: Store {
     }
 
     static func configuration(url: String) throws -> PostgresClient.Configuration {
-        guard let parts = URLComponents(string: url), let host = parts.host, !host.isEmpty else {
-            throw StoreError.unsupportedLocation(url)
+        let address = try PostgresAddress(url: url)
+        let tls: PostgresClient.Configuration.TLS = switch address.tls {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
         }
-        let query = Dictionary((parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
-        let tls: PostgresClient.Configuration.TLS
-        switch query["sslmode"] ?? "disable" {
-        case "disable", "allow": tls = .disable
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        default: tls = .require(.makeClientConfiguration())
-        }
-        let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
         return PostgresClient.Configuration(
-            host: host, port: parts.port ?? 5432,
-            username: parts.user?.removingPercentEncoding ?? "postgres",
-            password: parts.password?.removingPercentEncoding,
-            database: database.isEmpty ? nil : database,
-            tls: tls)
+            host: address.host, port: address.port, username: address.username, password: address.password,
+            database: address.database, tls: tls)
     }
 }

@@ -52,9 +52,72 @@ enum SQLiteSchema {
                 payload TEXT NOT NULL, received_at INTEGER NOT NULL, job_id INTEGER REFERENCES lunas_jobs (id));
             CREATE UNIQUE INDEX lunas_webhook_events_once ON lunas_webhook_events (source, event_id);
             """),
+        (5, "what each kv namespace holds, for its quota", """
+            CREATE TABLE lunas_kv_usage (
+                ns TEXT PRIMARY KEY, keys INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO lunas_kv_usage (ns, keys, bytes)
+                SELECT ns, count(*), sum(bytes) FROM (
+                    SELECT ns, \(size(["key", "value"])) AS bytes FROM lunas_kv
+                    UNION ALL SELECT ns, \(size(["name"])) FROM lunas_kv_locks)
+                GROUP BY ns;
+            \(counting("lunas_kv", name: "key", value: "value"))
+            \(counting("lunas_kv_locks", name: "name"))
+            """),
     ]
 
-    static func migrate(_ db: Database) throws {
+    /// Triggers that keep `lunas_kv_usage` in step with the rows of `table`.
+    private static func counting(_ table: String, name: String, value: String? = nil) -> String {
+        let columns = [name] + (value.map { [$0] } ?? [])
+        let new = size(columns, row: "NEW."), old = size(columns, row: "OLD.")
+        func add(_ ns: String, _ keys: String, _ bytes: String) -> String {
+            """
+            INSERT INTO lunas_kv_usage (ns, keys, bytes) VALUES (\(ns), \(keys), \(bytes))
+                    ON CONFLICT (ns) DO UPDATE SET keys = keys + excluded.keys, bytes = bytes + excluded.bytes;
+            """
+        }
+        return """
+            CREATE TRIGGER \(table)_usage_insert AFTER INSERT ON \(table) BEGIN
+                \(add("NEW.ns", "1", new))
+            END;
+            CREATE TRIGGER \(table)_usage_delete AFTER DELETE ON \(table) BEGIN
+                \(add("OLD.ns", "-1", "-(\(old))"))
+            END;
+            CREATE TRIGGER \(table)_usage_update AFTER UPDATE OF \((["ns"] + columns).joined(separator: ", ")) ON \(table)
+            WHEN OLD.ns = NEW.ns AND \(new) <> \(old) BEGIN
+                \(add("NEW.ns", "0", "\(new) - (\(old))"))
+            END;
+            CREATE TRIGGER \(table)_usage_move AFTER UPDATE OF ns ON \(table) WHEN OLD.ns <> NEW.ns BEGIN
+                \(add("OLD.ns", "-1", "-(\(old))"))
+                \(add("NEW.ns", "1", new))
+            END;
+            """
+    }
+
+    /// The bytes a row holds, as ``KVUsage`` counts them (`row`: `NEW.`, `OLD.` or none).
+    private static func size(_ columns: [String], row: String = "") -> String {
+        columns.map { "length(CAST(\(row)\($0) AS BLOB))" }.joined(separator: " + ")
+    }
+
+    /// The quota's check, as triggers of the connection that runs them (TEMP): a change of
+    /// `lunas_kv_usage` that grows a namespace past `quota` aborts its statement with
+    /// ``quotaMessage(_:)``. The counts include expired rows not purged yet; the store purges
+    /// the namespace and tries again before it reports the quota.
+    static func quotaTriggers(_ quota: KVQuota) -> String {
+        [(KVQuota.Limit.keys, "keys", quota.maxKeys), (.bytes, "bytes", quota.maxBytes)].map { limit, column, most in
+            """
+            CREATE TEMP TRIGGER lunas_kv_quota_\(column)_grow AFTER UPDATE OF \(column) ON main.lunas_kv_usage
+            WHEN NEW.\(column) > OLD.\(column) AND NEW.\(column) > \(most) BEGIN SELECT RAISE(ABORT, '\(quotaMessage(limit))'); END;
+            CREATE TEMP TRIGGER lunas_kv_quota_\(column)_new AFTER INSERT ON main.lunas_kv_usage
+            WHEN NEW.\(column) > \(most) BEGIN SELECT RAISE(ABORT, '\(quotaMessage(limit))'); END;
+            """
+        }.joined(separator: "\n")
+    }
+
+    /// The message of the quota's triggers for `limit`.
+    static func quotaMessage(_ limit: KVQuota.Limit) -> String { "lunas kv quota: \(limit.rawValue)" }
+
+    /// Applies pending migrations, recording them as applied at `now` (ms).
+    static func migrate(_ db: Database, now: Int64) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS lunas_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
@@ -65,7 +128,7 @@ enum SQLiteSchema {
                 try db.execute(sql: migration.sql)
                 try db.execute(
                     sql: "INSERT INTO lunas_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    arguments: [migration.version, migration.name, SQLiteStore.now()])
+                    arguments: [migration.version, migration.name, now])
             }
             return .commit
         }

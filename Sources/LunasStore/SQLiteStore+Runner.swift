@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RateBudget
 
 // The vault's rows, the rate ledger and the job queue on SQLite. Each is one IMMEDIATE
 // transaction, which serialises it against every other writer of the file.
@@ -15,7 +16,7 @@ extension SQLiteStore {
     public func saveCredential(_ name: String, sealed: String, fence: KVLock?) async throws -> Int64 {
         try KVNames.checkKey(name)
         return try await pool.write { db in
-            let now = Self.now()
+            let now = self.now()
             try Self.checkFence(fence, db, now: now)
             let version = try Self.nextVersion(db)
             try db.cachedStatement(sql: """
@@ -34,9 +35,9 @@ extension SQLiteStore {
     }
 
     public func reserve(_ request: SlotRequest) async throws -> SlotGrant {
-        try RateLedgerRules.check(request)
+        try request.check()
         return try await pool.write { db in
-            let now = Self.now()
+            let now = self.now()
             for at in RateLedgerRules.released(request) {
                 try db.cachedStatement(sql: """
                     DELETE FROM lunas_rate_slots WHERE id = (SELECT id FROM lunas_rate_slots WHERE credential = ? AND at = ? LIMIT 1)
@@ -61,7 +62,7 @@ extension SQLiteStore {
 
     public func enqueue(_ job: JobRequest) async throws -> Int64? {
         try await pool.write { db in
-            let now = Self.now()
+            let now = self.now()
             try db.cachedStatement(sql: """
                 INSERT INTO lunas_jobs (queue, payload, run_at, unique_key, created_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
@@ -73,7 +74,7 @@ extension SQLiteStore {
     public func claimJob(queue: String, lease: Duration, worker: String) async throws -> ClaimedJob? {
         guard let ms = try KVNames.checkTTL(lease) else { return nil }
         return try await pool.write { db in
-            let now = Self.now()
+            let now = self.now()
             guard let id = try Int64.fetchOne(try db.cachedStatement(sql: """
                 SELECT id FROM lunas_jobs
                 WHERE queue = ? AND ((state = 'ready' AND run_at <= ?) OR (state = 'running' AND lease_expires_at <= ?))
@@ -91,7 +92,7 @@ extension SQLiteStore {
     public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> ClaimedJob? {
         guard let ms = try KVNames.checkTTL(lease) else { return nil }
         return try await pool.write { db in
-            let now = Self.now()
+            let now = self.now()
             try db.cachedStatement(sql: """
                 UPDATE lunas_jobs SET lease_expires_at = ?
                 WHERE id = ? AND state = 'running' AND lease_token = ? AND lease_expires_at > ?
@@ -108,7 +109,7 @@ extension SQLiteStore {
             try db.cachedStatement(sql: """
                 UPDATE lunas_jobs SET state = ?, error = ?, finished_at = ?, lease_token = NULL, lease_expires_at = NULL
                 WHERE id = ? AND state = 'running' AND lease_token = ?
-                """).execute(arguments: [error == nil ? "done" : "failed", error, Self.now(), job.id, job.leaseToken])
+                """).execute(arguments: [error == nil ? "done" : "failed", error, self.now(), job.id, job.leaseToken])
             return db.changesCount > 0
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LunasClock
 import GRDB
 import Synchronization
 
@@ -11,7 +12,8 @@ public final class SQLiteStore: Store {
     public let location: StoreLocation
     let pool: DatabasePool
     /// The connection every key-value write goes through (see SQLiteStore+KV.swift): its busy
-    /// timeout is 0, so a write never waits inside SQLite; the async path retries instead.
+    /// timeout is 0, so a write never waits inside SQLite; the async path retries instead. Its
+    /// own triggers check the ``StoreOptions/kvQuota``.
     let kvWriter: DatabaseQueue
     /// How many key-value writes are using or waiting for `kvWriter` (the immediate path runs
     /// only when none is, so it never blocks behind another).
@@ -22,7 +24,7 @@ public final class SQLiteStore: Store {
     /// Opens (creating if needed) the file at `path` and applies pending migrations.
     public init(path: String, options: StoreOptions = StoreOptions()) async throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(TimeInterval(options.busyTimeout.wholeMilliseconds) / 1000)
+        configuration.busyMode = .timeout(TimeInterval(options.busyTimeout.wholeMillisecondsRoundedUp) / 1000)
         configuration.label = "lunas.store"
         let synchronous = options.synchronous.rawValue
         configuration.prepareDatabase { db in
@@ -35,11 +37,13 @@ public final class SQLiteStore: Store {
             // GRDB sets synchronous=NORMAL on a pool's writer when it turns WAL on, after
             // prepareDatabase has run: set the configured mode again, or commits would not be fsynced.
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            try SQLiteSchema.migrate(db)
+            try SQLiteSchema.migrate(db, now: options.clock.nowMilliseconds())
         }
         var writerConfiguration = configuration
         writerConfiguration.label = "lunas.store.kv"
         writerConfiguration.busyMode = .immediateError
+        let quotaTriggers = SQLiteSchema.quotaTriggers(options.kvQuota)
+        writerConfiguration.prepareDatabase { db in try db.execute(sql: quotaTriggers) }
         self.kvWriter = try DatabaseQueue(path: path, configuration: writerConfiguration)
         self.pool = pool
         self.location = .sqlite(path: path)
@@ -59,6 +63,15 @@ public final class SQLiteStore: Store {
             let counter = try Int64.fetchOne(db, sql: "SELECT value FROM lunas_counter WHERE name = 'version'") ?? 0
             let newest = try Int64.fetchOne(db, sql: "SELECT max(version) FROM lunas_kv") ?? 0
             if newest > counter { problems.append("a key has version \(newest), ahead of the version counter \(counter)") }
+            problems += try String.fetchAll(db, sql: """
+                SELECT ns FROM (
+                    SELECT ns, sum(keys) AS keys, sum(bytes) AS bytes FROM (
+                        SELECT ns, 1 AS keys, length(CAST(key AS BLOB)) + length(CAST(value AS BLOB)) AS bytes FROM lunas_kv
+                        UNION ALL SELECT ns, 1, length(CAST(name AS BLOB)) FROM lunas_kv_locks
+                        UNION ALL SELECT ns, -keys, -bytes FROM lunas_kv_usage)
+                    GROUP BY ns)
+                WHERE keys <> 0 OR bytes <> 0 ORDER BY ns LIMIT 10
+                """).map(KVUsage.mismatch)
             return problems
         }
     }
@@ -71,7 +84,7 @@ public final class SQLiteStore: Store {
 
     private func startPurging() {
         guard let interval = options.purgeInterval else { return }
-        let task = ExpiryPurge.start(every: interval) { [weak self] in
+        let task = ExpiryPurge.start(every: interval, clock: options.clock) { [weak self] in
             guard let self else { return false }
             _ = try? await self.purgeExpired()
             return true
@@ -79,8 +92,8 @@ public final class SQLiteStore: Store {
         purger.withLock { $0 = task }
     }
 
-    /// Milliseconds since 1970 by this machine's clock.
-    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Milliseconds since 1970 by the store's clock.
+    func now() -> Int64 { options.clock.nowMilliseconds() }
 
     /// The next store-wide version: one counter row bumped inside the write transaction.
     static func nextVersion(_ db: Database) throws -> Int64 {

@@ -1,3 +1,5 @@
+import RateBudget
+
 /// The one database layer of Lunas: key-value data and locks, the credential vault's rows, the
 /// rate-budget ledger and the runner's tables, on SQLite or PostgreSQL with the same semantics.
 ///

@@ -2,6 +2,8 @@
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The value's JSON text is larger than ``StoreOptions/maxValueBytes``.
     case valueTooLarge(bytes: Int, limit: Int)
+    /// A write would take a `kv` namespace past its ``KVQuota``; nothing was written.
+    case quotaExceeded(namespace: String, limit: KVQuota.Limit, quota: Int)
     /// `incr` met a value that is not an integer.
     case notAnInteger(key: String)
     /// `incr` would leave the range of 64-bit integers.
@@ -21,6 +23,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case vaultCorrupt(String)
     /// No credential of that name is in the vault.
     case credentialNotFound(String)
+    /// The PostgreSQL server at `host:port` could not be reached, or refused the login.
+    case unreachable(host: String, port: Int, reason: String)
     /// The database refused or failed an operation (its own message, without the values sent).
     case database(String)
 
@@ -28,6 +32,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .valueTooLarge(let bytes, let limit):
             "value is \(bytes) bytes of JSON, over the \(limit)-byte limit; store less, or split it over several keys"
+        case .quotaExceeded(let namespace, .keys, let quota):
+            "kv quota of namespace '\(namespace)' exceeded: \(quota) keys (delete keys, or raise [kv] max_keys)"
+        case .quotaExceeded(let namespace, .bytes, let quota):
+            "kv quota of namespace '\(namespace)' exceeded: \(quota) bytes (delete keys or store less, or raise [kv] max_bytes)"
         case .notAnInteger(let key):
             "the value of '\(key)' is not an integer, so it cannot be incremented"
         case .integerOverflow(let key):
@@ -46,6 +54,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "credential '\(name)' cannot be decrypted: wrong LUNAS_VAULT_KEY, or the stored data was altered"
         case .credentialNotFound(let name):
             "no credential named '\(name)' in the vault"
+        case .unreachable(let host, let port, let reason):
+            "cannot connect to the store at \(host):\(port): \(reason)"
         case .database(let message):
             "database error: \(message)"
         }

@@ -33,12 +33,25 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The store of a run: `explicit` (`--store`), else `LUNAS_STORE_URL`, else `lunas.db` in the
-    /// working directory (`lunas-sandbox.db` when the run targets the sandbox).
-    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment, sandbox: Bool = false) throws -> StoreLocation {
-        if let explicit, !explicit.isEmpty { return try StoreLocation(explicit) }
-        if let configured = environment[environmentVariable], !configured.isEmpty { return try StoreLocation(configured) }
-        return .sqlite(path: sandbox ? sandboxFile : defaultFile)
+    /// The store of a command, as `lunas run` and `lunas kv` choose it: `flag` (`--store`); else,
+    /// for a run against the local sandbox, `lunas-sandbox.db` (a sandbox run never touches a
+    /// configured store); else `configured` (lunas.toml's `store`); else `LUNAS_STORE_URL` in
+    /// `environment`; else `lunas.db`. Relative paths are relative to the working directory.
+    public static func resolve(flag: String?, configured: String? = nil, environment: [String: String], sandbox: Bool = false) throws -> StoreLocation {
+        if let flag, !flag.isEmpty { return try StoreLocation(flag) }
+        if sandbox { return .sqlite(path: sandboxFile) }
+        if let configured, !configured.isEmpty { return try StoreLocation(configured) }
+        if let variable = environment[environmentVariable], !variable.isEmpty { return try StoreLocation(variable) }
+        return .sqlite(path: defaultFile)
+    }
+
+    /// Whether there is a store to read: a SQLite file that exists, or any PostgreSQL URL (the
+    /// server answers for itself). Read-only commands check it so that they never create one.
+    public var exists: Bool {
+        switch self {
+        case .sqlite(let path): FileManager.default.fileExists(atPath: path)
+        case .postgres: true
+        }
     }
 
     /// Opens the store and applies pending migrations.

@@ -6,6 +6,8 @@ public enum BudgetError: Error, CustomStringConvertible, Equatable {
     case invalidSpec(String, item: String, reason: String)
     /// The ledger (the store) failed while slots were needed.
     case ledgerUnavailable(credential: String, message: String)
+    /// A ledger refused a slot request out of its bounds (a count, a window or a reach).
+    case invalidSlotRequest(String)
 
     /// What went wrong and what to do next.
     public var description: String {
@@ -18,6 +20,8 @@ public enum BudgetError: Error, CustomStringConvertible, Equatable {
             return "invalid rate budget \"\(spec)\": item \"\(item)\": \(reason)"
         case .ledgerUnavailable(let credential, let message):
             return "the rate budget of credential \(credential) could not reserve a slot in the store: \(message)"
+        case .invalidSlotRequest(let reason):
+            return reason
         }
     }
 }

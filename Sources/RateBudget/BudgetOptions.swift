@@ -1,15 +1,19 @@
 /// How ``RateBudgets`` turns windows into slots. The defaults suit Scalev over a network; every
 /// process sharing a ledger should use the same options.
 public struct BudgetOptions: Sendable, Equatable {
-    /// Added to every window's length when slots are placed, so that the lateness of a send and
-    /// the jitter of the network cannot make the server see more than the limit in a window.
+    /// Added to every window's length when slots are placed, so that the lateness of a send, the
+    /// jitter of the network and the clocks' disagreement cannot make the server see more than
+    /// the limit in a window. A send answered later than its slot plus the margin is recorded in
+    /// the ledger at its answer (it may have reached the server that late). Smaller margins
+    /// record more sends, each moving its slot to its answer: what is saved in margin is spent
+    /// in round trips.
     public var margin: Duration
-    /// How late a slot may still be used; a slot found later is given back. Keep it below
-    /// ``margin``.
+    /// How late a slot may still be used; a slot found later is given back.
     public var grace: Duration
-    /// The shortest window is also enforced in this many parts (20/2s -> 2 per 200 ms), so that
-    /// slots come steadily rather than in bursts of the whole limit: the same throughput, fairer
-    /// turns and no burst for the server to jitter. 1 turns it off.
+    /// While the credential is contended (other scripts of the process or other processes use
+    /// it), the shortest window is also enforced in this many parts (20/2s -> 2 per 200 ms): slots
+    /// come steadily, so that every script gets its weighted turns. Alone, a script bursts. 1
+    /// turns it off.
     public var burstDivisions: Int
     /// The most slots one ledger write reserves.
     public var maxBlock: Int

@@ -1,5 +1,5 @@
 import Foundation
-import LunasStore
+import ScalevModel
 
 /// A credential's budget as seen from one script in this process (`scalev.budget()` in Lua).
 public struct BudgetSnapshot: Sendable, Equatable {

@@ -35,10 +35,11 @@ struct FairQueue<Item> {
         return tag
     }
 
-    /// The waiting item with the smallest tag (ties: the earlier call), removed.
-    mutating func pop() -> (script: String, item: Item)? {
+    /// The waiting item with the smallest tag (ties: the earlier call) among the scripts
+    /// `allowed` lets through, removed.
+    mutating func pop(allowing allowed: (String) -> Bool = { _ in true }) -> (script: String, item: Item)? {
         var best: (script: String, tag: Double, id: UInt64)?
-        for (script, flow) in flows where !flow.isEmpty {
+        for (script, flow) in flows where !flow.isEmpty && allowed(script) {
             let entry = flow.entries[flow.head]
             if best.map({ entry.tag < $0.tag || (entry.tag == $0.tag && entry.id < $0.id) }) ?? true {
                 best = (script, entry.tag, entry.id)
@@ -51,7 +52,7 @@ struct FairQueue<Item> {
             flow.entries.removeFirst(flow.head)
             flow.head = 0
         }
-        virtualTime = entry.tag
+        virtualTime = max(virtualTime, entry.tag)
         count -= 1
         flows[best.script] = flow
         if count == 0 { reset() }
@@ -66,6 +67,11 @@ struct FairQueue<Item> {
         count -= 1
         if count == 0 { reset() }
         return entry.item
+    }
+
+    /// The scripts with calls waiting, and how many each.
+    var waitingScripts: [(script: String, count: Int)] {
+        flows.compactMap { $0.value.isEmpty ? nil : ($0.key, $0.value.entries.count - $0.value.head) }
     }
 
     /// How many waiting items are served before one with `tag` and `id`.

@@ -1,4 +1,5 @@
 import Foundation
+import LunasClock
 
 /// Maps the ledger's clock (SQLite: this machine's wall clock; PostgreSQL: the database
 /// server's) onto this process's monotonic clock. Each reservation is a sample: the ledger's
@@ -12,18 +13,21 @@ import Foundation
 struct LedgerClock {
     /// Where milliseconds are counted from on the monotonic clock.
     let base: ContinuousClock.Instant
+    private let clock: any WallClock
     private var offset: Double?
     private var roundTrip = 0.0
     private var wallAligned = false
 
-    init(base: ContinuousClock.Instant) {
+    /// Counting from `base` on `clock`'s monotonic line, whose wall time is "this machine's".
+    init(base: ContinuousClock.Instant, clock: any WallClock) {
         self.base = base
+        self.clock = clock
     }
 
     private func local(_ instant: ContinuousClock.Instant) -> Double { (instant - base).secondsValue * 1000 }
 
     /// This machine's wall clock minus the monotonic clock, in milliseconds.
-    private func wallOffset() -> Double { Date().timeIntervalSince1970 * 1000 - local(.now) }
+    private func wallOffset() -> Double { clock.now().timeIntervalSince1970 * 1000 - local(clock.instant()) }
 
     mutating func sample(ledgerNow: Date, sent: ContinuousClock.Instant, received: ContinuousClock.Instant) {
         let trip = local(received) - local(sent)

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import LunasStore
+import LunasClock
 import Synchronization
 
 /// Every credential's rate budget in this process, shared by every run. One per process; the
@@ -11,14 +11,16 @@ import Synchronization
 /// ``observe(credential:script:grant:status:remaining:limit:reset:)`` with each answer.
 public final class RateBudgets: Sendable {
     private let ledger: any RateLedger
+    private let clock: any WallClock
     private let logger: Logger?
     private let options: BudgetOptions
     private let budgets = Mutex<[String: CredentialBudget]>([:])
 
     /// Budgets over `ledger` (usually the store) with `options` (every process sharing the
-    /// ledger should use the same).
-    public init(ledger: any RateLedger, logger: Logger? = nil, options: BudgetOptions = BudgetOptions()) {
+    /// ledger should use the same), timed by `clock` (usually the store's).
+    public init(ledger: any RateLedger, clock: any WallClock = SystemClock(), logger: Logger? = nil, options: BudgetOptions = BudgetOptions()) {
         self.ledger = ledger
+        self.clock = clock
         self.logger = logger
         self.options = options
     }
@@ -27,7 +29,8 @@ public final class RateBudgets: Sendable {
     /// then returns the grant (with how long it waited), to be passed back to
     /// ``observe(credential:script:grant:status:remaining:limit:reset:)`` with the answer. Throws
     /// ``BudgetError/deadlineExceeded(credential:wouldWait:)`` at once (without waiting) when the
-    /// slot is later than `deadline`, and `CancellationError`
+    /// slot is later than `deadline` (an instant of the clock's monotonic line: `ContinuousClock`'s
+    /// with the system clock), and `CancellationError`
     /// when the task is cancelled. `weight` (at least 1) is the script's share against the other
     /// scripts waiting on the credential. `onLongWait` is called once if the wait is longer than
     /// a second, with the expected wait.
@@ -45,7 +48,7 @@ public final class RateBudgets: Sendable {
     /// in flight is taken to be answered.
     public func observe(credential: String, script: String, grant: BudgetGrant?, status: Int?,
                         remaining: Int? = nil, limit: Int? = nil, reset: Date? = nil) async {
-        let answered = ContinuousClock.now
+        let answered = clock.instant()
         await budget(credential).observe(script: script, grant: grant, answered: answered, status: status, remaining: remaining, limit: limit, reset: reset)
     }
 
@@ -58,7 +61,7 @@ public final class RateBudgets: Sendable {
     private func budget(_ credential: String) -> CredentialBudget {
         budgets.withLock { budgets in
             if let budget = budgets[credential] { return budget }
-            let budget = CredentialBudget(credential: credential, ledger: ledger, options: options, logger: logger)
+            let budget = CredentialBudget(credential: credential, ledger: ledger, clock: clock, options: options, logger: logger)
             budgets[credential] = budget
             return budget
         }

@@ -6,6 +6,14 @@ struct SendLog {
     /// Entries forgotten by ``trim(now:keeping:)``.
     private var dropped = 0
 
+    /// Whether no entry is held.
+    var isEmpty: Bool { head == times.count }
+
+    /// The entries held after `instant`, in order.
+    func entries(after instant: ContinuousClock.Instant) -> ArraySlice<ContinuousClock.Instant> {
+        times[firstIndex(after: instant)...]
+    }
+
     /// Adds an instant in its place (usually the last).
     mutating func insert(_ instant: ContinuousClock.Instant) {
         var index = times.count

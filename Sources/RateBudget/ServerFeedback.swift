@@ -71,15 +71,16 @@ struct ServerFeedback {
         outside[index] = seen
     }
 
-    /// Per window, how many requests other clients sent lately: the most seen in two separate
-    /// seconds within `memory` (a client's count in a window varies with where the window falls
-    /// and falls when the server refuses it; one second's outlier is their jitter, which the
-    /// headroom covers; it fades once they stop).
+    /// Per window, how many requests other clients sent lately: the lower median of the most seen
+    /// in each second within `memory`. A client's count in a window varies with where the window
+    /// falls (a steady 5 per 2 s is 6 whenever its sends land on both edges; a late wake-up on a
+    /// loaded machine does the same), and the slot left free for jitter covers one more; taking
+    /// the outliers instead would leave that slot free twice. It fades once they stop.
     mutating func outsideUse(window index: Int, memory: Duration, now: ContinuousClock.Instant) -> Int {
         guard var seen = outside[index] else { return 0 }
         seen.removeAll { $0.at <= now - memory }
         outside[index] = seen.isEmpty ? nil : seen
         let counts = seen.map(\.count).sorted()
-        return counts.count > 1 ? counts[counts.count - 2] : counts.last ?? 0
+        return counts.isEmpty ? 0 : counts[(counts.count - 1) / 2]
     }
 }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import LunasStore
+import ScalevModel
 
 /// Signs a customer in to a store and keeps the token pair in the vault for
 /// ``ScalevCredential/customer(_:)``: password login, then the OTP step when the store requires one.
@@ -16,13 +16,13 @@ public enum CustomerLogin {
     /// Password login (`/public/auth/login`); stores the pair under the session's vault name.
     public static func logIn(
         email: String, password: String, session: CustomerSession, loginAs: String = "customer", configuration: ScalevClient.Configuration,
-        http: HTTPClient, vault: CredentialVault
+        http: HTTPClient, vault: any TokenVault
     ) async throws -> Outcome {
         let answer = try await post(
             "/v3/stores/\(session.storeID)/public/auth/login", ["email": .string(email), "password": .string(password), "login_as": .string(loginAs)],
             session: session, secrets: [password], configuration: configuration, http: http)
         guard let pair = TokenPair(answer: answer) else {
-            return .otpRequired(message: answer["message"]?.stringValue ?? "the store sent a one-time code")
+            return .otpRequired(message: answer["message"].stringValue ?? "the store sent a one-time code")
         }
         try await vault.save(session.vaultName, secret: pair.stored)
         return .signedIn
@@ -31,7 +31,7 @@ public enum CustomerLogin {
     /// Completes an OTP login (`/public/auth/otp/verify`); stores the pair.
     public static func verifyOTP(
         email: String, otp: String, session: CustomerSession, loginAs: String = "customer", configuration: ScalevClient.Configuration,
-        http: HTTPClient, vault: CredentialVault
+        http: HTTPClient, vault: any TokenVault
     ) async throws {
         let path = "/v3/stores/\(session.storeID)/public/auth/otp/verify"
         let answer = try await post(
@@ -44,7 +44,7 @@ public enum CustomerLogin {
     }
 
     /// Revokes the session's tokens (`/public/auth/jwt/blacklist`) and deletes them from the vault.
-    public static func logOut(session: CustomerSession, configuration: ScalevClient.Configuration, http: HTTPClient, vault: CredentialVault) async throws {
+    public static func logOut(session: CustomerSession, configuration: ScalevClient.Configuration, http: HTTPClient, vault: any TokenVault) async throws {
         if let data = try await vault.secret(session.vaultName), let pair = TokenPair(stored: data) {
             _ = try await post(
                 "/v3/stores/\(session.storeID)/public/auth/jwt/blacklist", ["tokens": [.string(pair.access), .string(pair.refresh)]], session: session,

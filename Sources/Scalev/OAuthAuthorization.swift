@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-import LunasStore
+import ScalevModel
 
 /// The OAuth authorization-code flow with PKCE (S256): build the URL the merchant opens, then
 /// exchange the code the redirect brings back for tokens kept in the vault.
@@ -57,7 +57,7 @@ public struct OAuthAuthorization: Sendable {
     @discardableResult
     public func exchange(
         code: String, returnedState: String? = nil, installation: OAuthInstallation, configuration: ScalevClient.Configuration,
-        http: HTTPClient, vault: CredentialVault
+        http: HTTPClient, vault: any TokenVault
     ) async throws -> OAuthGrant {
         let path = "/v3/oauth/token"
         if let returnedState, returnedState != state {
@@ -75,8 +75,8 @@ public struct OAuthAuthorization: Sendable {
             throw ScalevError(status: 200, code: "invalid_response", message: "the token answer has no access_token/refresh_token", retryable: false, method: "POST", path: path)
         }
         try await vault.save(installation.vaultName, secret: pair.stored)
-        let scopes = answer["scope"]?.stringValue?.split(separator: " ").map(String.init) ?? []
-        return OAuthGrant(scopes: scopes, expiresIn: Int(answer["expires_in"]?.integerValue ?? 0))
+        let scopes = answer["scope"].stringValue?.split(separator: " ").map(String.init) ?? []
+        return OAuthGrant(scopes: scopes, expiresIn: Int(answer["expires_in"].integerValue ?? 0))
     }
 
     /// The `code` and `state` of a redirect URL (`…/callback?code=…&state=…`).

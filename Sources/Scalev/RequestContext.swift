@@ -11,16 +11,19 @@ public struct RequestContext: Sendable {
     public var trace: (@Sendable (String) -> Void)?
     /// Receives a one-line description of each write a dry run skipped.
     public var recordWrite: (@Sendable (String) -> Void)?
+    /// Counts every HTTP attempt of the run against its cap; `nil` counts nothing.
+    public var calls: CallTally?
 
     /// A context.
     public init(
         script: String, deadline: ContinuousClock.Instant? = nil, dryRun: Bool = false,
-        trace: (@Sendable (String) -> Void)? = nil, recordWrite: (@Sendable (String) -> Void)? = nil
+        trace: (@Sendable (String) -> Void)? = nil, recordWrite: (@Sendable (String) -> Void)? = nil, calls: CallTally? = nil
     ) {
         self.script = script
         self.deadline = deadline
         self.dryRun = dryRun
         self.trace = trace
         self.recordWrite = recordWrite
+        self.calls = calls
     }
 }

@@ -1,3 +1,5 @@
+import ScalevModel
+
 extension ScalevClient {
     /// `POST` routes that only read: shipping quotes, checkout summaries, discount-code checks,
     /// courier and warehouse searches, the partnership change preview. Path templates; `*` is
@@ -53,14 +55,19 @@ extension ScalevClient {
         }
     }
 
+    /// The longest body a dry-run line shows, in characters (longer ones end in `…`).
+    static let shownBodyLength = 600
+
     /// The made-up answer to a write skipped by a dry run: the request body (an object) plus
-    /// `dry_run: true`, or `{dry_run: true, request: <body>}` for any other body.
+    /// `dry_run: true`, or `{dry_run: true, request: <body>}` for any other body. The line it
+    /// records shows the body as JSON, secrets redacted (before a long body is cut).
     func dryRunAnswer(_ request: ScalevRequest, context: RequestContext) -> ScalevResponse {
-        var fields = ""
-        if case .object(let members)? = request.body, !members.isEmpty {
-            fields = " {" + members.keys.sorted().joined(separator: ", ") + "}"
+        var shown = ""
+        if let body = request.body, body != .object([:]) {
+            let text = redact(String(decoding: body.encoded(), as: UTF8.self))
+            shown = " " + (text.count > Self.shownBodyLength ? text.prefix(Self.shownBodyLength) + "…" : text)
         }
-        let line = "dry run: \(request.method) \(request.path)\(fields) not sent"
+        let line = "dry run: \(request.method) \(request.path)\(shown) not sent"
         context.recordWrite?(redact(line))
         trace("scalev ∅ \(line)", context)
         var body: [String: JSON]

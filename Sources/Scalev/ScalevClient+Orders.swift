@@ -1,4 +1,5 @@
 import Foundation
+import ScalevModel
 
 extension ScalevClient {
     /// The metadata key holding the client's request id on orders it creates.
@@ -44,11 +45,11 @@ extension ScalevClient {
             if let cursor { query.append(("next_cursor", cursor)) }
             let page = try await exchange(ScalevRequest(method: "GET", path: "/v3/orders", query: query), context: context, repeatable: true)
             let json = try JSON(parsing: page.body)
-            for order in json["data"]?.arrayValue ?? [] where order["metadata"]?[Self.requestIDKey]?.stringValue == requestID {
-                trace("scalev ✓ found the order created by request \(requestID) (\(order["order_id"]?.stringValue ?? "?")); not sending it again", context)
+            for order in json["data"].arrayValue ?? [] where order["metadata"][Self.requestIDKey].stringValue == requestID {
+                trace("scalev ✓ found the order created by request \(requestID) (\(order["order_id"].stringValue ?? "?")); not sending it again", context)
                 return ScalevResponse(status: 200, headers: page.headers.filter { $0.0.lowercased().hasPrefix("x-ratelimit") }, body: order.encoded())
             }
-            guard json["has_next"]?.boolValue == true, let next = json["next_cursor"]?.stringValue else { break }
+            guard json["has_next"].boolValue == true, let next = json["next_cursor"].stringValue else { break }
             cursor = next
         }
         return nil

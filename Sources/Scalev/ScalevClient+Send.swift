@@ -8,7 +8,9 @@ extension ScalevClient {
     /// `POST /v3/orders` gets a request id in `metadata.lunas_request_id` and, after an
     /// ambiguous failure, is looked up among the customer's recent orders before it is sent
     /// again. Other `POST`s are not repeated after an ambiguous failure (the error says so).
-    /// In a dry run, writes are not sent (see ``isRead(method:path:)``).
+    /// In a dry run, writes are not sent (see ``isRead(method:path:)``). Every attempt is counted
+    /// by the context's ``RequestContext/calls``; one past its cap throws ``CallLimitExceeded``
+    /// instead of being sent.
     public func send(_ request: ScalevRequest, context: RequestContext) async throws -> ScalevResponse {
         guard request.path.hasPrefix("/v3/") || request.path.hasPrefix("/v2/"), !request.path.contains("?") else {
             throw ScalevError(
@@ -48,13 +50,17 @@ extension ScalevClient {
         while true {
             attempt += 1
             try checkDeadline(request, context: context, last: last)
-            let signed = try await sign(request)
+            try context.calls?.take()
+            let signed: Signature
             var ticket: PacerTicket?
-            if let pacer { ticket = try await admit(pacer, key, request, context: context) }
             let timeout: Duration
             do {
+                signed = try await sign(request)
+                if let pacer { ticket = try await admit(pacer, key, request, context: context) }
                 timeout = try attemptTimeout(request, context: context, last: last)
             } catch {
+                // nothing was sent
+                context.calls?.refund()
                 await settle(ticket, key, context: context, status: nil, headers: [])
                 throw error
             }
@@ -163,7 +169,10 @@ extension ScalevClient {
     }
 
     /// Credential headers, extra query (`b_uid`) and the bearer token used (to refresh after a 401).
-    func sign(_ request: ScalevRequest) async throws -> (headers: [(String, String)], query: [(String, String)], token: String?) {
+    typealias Signature = (headers: [(String, String)], query: [(String, String)], token: String?)
+
+    /// The ``Signature`` of `request`.
+    func sign(_ request: ScalevRequest) async throws -> Signature {
         let reserved: Set = ["authorization", "x-scalev-storefront-api-key", "x-scalev-guest-token", "content-type", "accept"]
         var headers = request.headers.filter { !reserved.contains($0.0.lowercased()) }
         var query: [(String, String)] = []

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Logging
-import LunasStore
 import Synchronization
 
 /// The Scalev API client: signs requests with one credential, paces them through the rate
@@ -19,7 +18,7 @@ public final class ScalevClient: Sendable {
     /// The credential requests are signed with.
     public let credential: ScalevCredential
     let http: HTTPClient
-    let vault: CredentialVault?
+    let vault: (any TokenVault)?
     let pacer: (any RequestPacer)?
     let logger: Logger?
     let transport: Transport
@@ -37,7 +36,7 @@ public final class ScalevClient: Sendable {
     ///   - pacer: the rate budget every attempt passes through.
     ///   - logger: receives the same redacted lines as a context's trace, at debug level.
     public init(
-        configuration: Configuration, credential: ScalevCredential, http: HTTPClient, vault: CredentialVault? = nil,
+        configuration: Configuration, credential: ScalevCredential, http: HTTPClient, vault: (any TokenVault)? = nil,
         pacer: (any RequestPacer)? = nil, logger: Logger? = nil
     ) {
         self.configuration = configuration

@@ -1,4 +1,5 @@
 import Foundation
+import ScalevModel
 
 extension ScalevError {
     /// Whether an answer with `status` may succeed when tried again.
@@ -31,8 +32,8 @@ extension ScalevError {
                 message = main + " — " + detail
             }
             for item in source["errors"]?.arrayValue ?? [] {
-                if let field = item["field"]?.stringValue {
-                    errors.append(FieldError(field: field, message: item["message"]?.stringValue ?? "is invalid", code: item["code"]?.stringValue))
+                if let field = item["field"].stringValue {
+                    errors.append(FieldError(field: field, message: item["message"].stringValue ?? "is invalid", code: item["code"].stringValue))
                 } else if let text = item.stringValue {
                     errors.append(FieldError(field: "", message: text))
                 }
@@ -45,9 +46,22 @@ extension ScalevError {
             let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if !text.isEmpty, !text.hasPrefix("<") { message = text }
         }
+        var text = message ?? Self.reason(status)
+        if status == 403, let scopes = Self.scopes(method: method, path: path) {
+            text += " (\(method) \(path.split(separator: "?").first ?? "") needs the scope \(scopes); grant it to the key or the OAuth app)"
+        }
         self.init(
-            status: status, code: code, message: message ?? Self.reason(status), errors: errors,
+            status: status, code: code, message: text, errors: errors,
             retryable: Self.isRetryable(status: status), method: method, path: path)
+    }
+
+    /// The scopes that allow the catalog operation of a request (`orders:write`, or a list of
+    /// alternatives); `nil` outside the catalog.
+    static func scopes(method: String, path: String) -> String? {
+        guard let operation = try? OperationCatalog.bundled().operation(method: method, path: path), !operation.scopes.isEmpty else {
+            return nil
+        }
+        return operation.scopes.map { "'\($0)'" }.joined(separator: " or ")
     }
 
     /// A short reason phrase for a status without a usable body.

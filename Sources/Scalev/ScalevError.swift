@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Every failure of a Scalev call: an error answer (v3 or v2 body, JSON or plain text), a
 /// transport failure, a refusal before sending (catalog checks, deadline), or an ambiguous write
 /// that was deliberately not repeated.

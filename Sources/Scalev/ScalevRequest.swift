@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// One Scalev API request, before the credential is applied.
 public struct ScalevRequest: Sendable {
     /// `GET`, `POST`, `PATCH`, `PUT` or `DELETE`.

@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// A successful (2xx) answer, body untouched: the caller decodes only what it needs.
 public struct ScalevResponse: Sendable {
     /// The HTTP status.

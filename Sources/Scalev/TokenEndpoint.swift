@@ -1,4 +1,5 @@
 import Foundation
+import ScalevModel
 
 /// The token routes: OAuth `/v3/oauth/token` and the storefront customer auth routes. One
 /// attempt each, never retried blindly: a refresh token is single use.

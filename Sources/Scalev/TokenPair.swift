@@ -1,4 +1,5 @@
 import Foundation
+import ScalevModel
 
 /// An access/refresh token pair as kept in the vault (a small JSON document).
 struct TokenPair: Sendable, Equatable {
@@ -12,12 +13,12 @@ struct TokenPair: Sendable, Equatable {
     /// The pair in a token answer: OAuth (`access_token`, `refresh_token`, `expires_in`) or
     /// customer (`access`, `refresh`, `expires_in`, `refresh_expires_in`).
     init?(answer json: JSON, now: Double = Date().timeIntervalSince1970) {
-        guard let access = json["access_token"]?.stringValue ?? json["access"]?.stringValue,
-              let refresh = json["refresh_token"]?.stringValue ?? json["refresh"]?.stringValue else { return nil }
+        guard let access = json["access_token"].stringValue ?? json["access"].stringValue,
+              let refresh = json["refresh_token"].stringValue ?? json["refresh"].stringValue else { return nil }
         self.access = access
         self.refresh = refresh
-        expiresAt = now + Double(json["expires_in"]?.integerValue ?? 900)
-        refreshExpiresAt = json["refresh_expires_in"]?.integerValue.map { now + Double($0) }
+        expiresAt = now + Double(json["expires_in"].integerValue ?? 900)
+        refreshExpiresAt = json["refresh_expires_in"].integerValue.map { now + Double($0) }
     }
 
     init(access: String, refresh: String, expiresAt: Double, refreshExpiresAt: Double?) {
@@ -30,11 +31,11 @@ struct TokenPair: Sendable, Equatable {
     /// The pair stored in the vault.
     init?(stored data: Data) {
         guard let json = try? JSON(parsing: Array(data)),
-              let access = json["access_token"]?.stringValue, let refresh = json["refresh_token"]?.stringValue else { return nil }
+              let access = json["access_token"].stringValue, let refresh = json["refresh_token"].stringValue else { return nil }
         self.access = access
         self.refresh = refresh
-        expiresAt = json["expires_at"].flatMap(Self.double) ?? 0
-        refreshExpiresAt = json["refresh_expires_at"].flatMap(Self.double)
+        expiresAt = Self.double(json["expires_at"]) ?? 0
+        refreshExpiresAt = Self.double(json["refresh_expires_at"])
     }
 
     private static func double(_ json: JSON) -> Double? {

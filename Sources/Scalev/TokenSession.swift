@@ -1,5 +1,4 @@
 import Foundation
-import LunasStore
 
 /// The rotating token pair of one OAuth installation or customer session, as this client sees
 /// it: cached in memory, loaded from the vault, refreshed before expiry and after a 401.
@@ -28,15 +27,18 @@ actor TokenSession {
         }
     }
 
+    /// How long a refresh may hold the vault's lock, and how long another process waits for it.
+    static let refreshLease = Duration.seconds(60)
+
     let kind: Kind
-    let vault: CredentialVault?
+    let vault: (any TokenVault)?
     let endpoint: TokenEndpoint
     let margin: Duration
     let secrets: SecretList
     private var current: TokenPair?
     private var refreshing: Task<TokenPair, any Error>?
 
-    init(kind: Kind, vault: CredentialVault?, endpoint: TokenEndpoint, margin: Duration, secrets: SecretList) {
+    init(kind: Kind, vault: (any TokenVault)?, endpoint: TokenEndpoint, margin: Duration, secrets: SecretList) {
         self.kind = kind
         self.vault = vault
         self.endpoint = endpoint
@@ -90,9 +92,9 @@ actor TokenSession {
     }
 
     private static func rotate(
-        kind: Kind, stale: TokenPair, vault: CredentialVault, endpoint: TokenEndpoint, margin: Duration, secrets: SecretList
+        kind: Kind, stale: TokenPair, vault: any TokenVault, endpoint: TokenEndpoint, margin: Duration, secrets: SecretList
     ) async throws -> TokenPair {
-        let data = try await vault.withRefreshLock(kind.vaultName) { stored in
+        let data = try await vault.withRefreshLock(kind.vaultName, lease: refreshLease, wait: refreshLease) { stored in
             guard let stored, let pair = TokenPair(stored: stored) else {
                 throw ScalevError(
                     status: nil, code: "credential_unavailable", message: "the vault has no tokens for the \(kind.label); sign in again",
@@ -123,7 +125,7 @@ actor TokenSession {
         return pair
     }
 
-    private func requireVault() throws -> CredentialVault {
+    private func requireVault() throws -> any TokenVault {
         guard let vault else { throw unavailable("the \(kind.label) needs a credential vault; pass one to ScalevClient") }
         return vault
     }

@@ -40,13 +40,13 @@ struct AuthCommand: AsyncParsableCommand {
             do {
                 configuration = try LunasConfiguration.load(path: config)
                 let key = try VaultKey.load(keyFile: configuration.vaultKeyFile)
-                opened = try await StoreLocation.resolve(explicit: store ?? configuration.store).open(options: .init(purgeInterval: nil))
+                opened = try await StoreLocation.resolve(flag: store, configured: configuration.store, environment: ProcessInfo.processInfo.environment).open(options: .init(purgeInterval: nil))
                 vault = CredentialVault(store: opened, key: key)
             } catch {
                 FileHandle.standardError.write(Data("lunas auth: \(error)\n".utf8))
                 throw ExitCode(2)
             }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ScalevClient.httpConfiguration())
             do {
                 let result = try await body(configuration, vault, http)
                 try? await http.shutdown()

@@ -9,7 +9,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Compile scripts without running them: syntax errors and undefined globals.",
         discussion: """
             Reports FILE:LINE: message for each syntax error (exit 1 if any) and
-            FILE:LINE: warning: for reads of globals that nothing defines (warnings alone exit 0).
+            FILE:LINE: warning: for reads of globals that nothing defines and of fields the scalev
+            module does not have (warnings alone exit 0).
             """)
 
     @Argument(help: "The scripts to check.")
@@ -21,6 +22,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var failed = false
         let stderr = FileHandle.standardError
+        let modules = ["scalev": (try? ScalevModule.fieldPaths()) ?? []]
         for file in files {
             guard let source = FileManager.default.contents(atPath: file) else {
                 stderr.write(Data("\(file): cannot read file\n".utf8))
@@ -30,9 +32,17 @@ struct CheckCommand: ParsableCommand {
             do {
                 let state = try LuaState()
                 let chunk = try state.compile(source, name: "@\(file)")
+                var warnings: [(line: Int, text: String)] = []
                 for (access, suggestion) in ScriptGlobals.undefinedReads(in: chunk, profile: trusted ? .trusted : .sandboxed) {
                     let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-                    stderr.write(Data("\(file):\(access.line): warning: undefined global '\(access.name)'\(hint)\n".utf8))
+                    warnings.append((access.line, "undefined global '\(access.name)'\(hint)"))
+                }
+                for (access, path, suggestion) in ScriptGlobals.unknownFields(in: chunk, modules: modules) {
+                    let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+                    warnings.append((access.line, "'\(path)' does not exist\(hint)"))
+                }
+                for warning in warnings.enumerated().sorted(by: { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }) {
+                    stderr.write(Data("\(file):\(warning.element.line): warning: \(warning.element.text)\n".utf8))
                 }
             } catch let error as LuaError {
                 stderr.write(Data("\(error.message)\n".utf8))

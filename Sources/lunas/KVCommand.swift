@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LunasRuntime
 import LunasStore
 
 /// `lunas kv`: read and write scripts' key-value data, as the `kv` module does, values as JSON.
@@ -9,12 +10,15 @@ struct KVCommand: AsyncParsableCommand {
         abstract: "Read and write the key-value store scripts use (values as JSON).",
         discussion: """
             A script's namespace is its path under scripts/ without .lua (scripts/billing/retry.lua
-            is billing/retry). The store is --store, else $LUNAS_STORE_URL, else ./lunas.db.
+            is billing/retry). The store is chosen as `lunas run` chooses it: --store, else (with
+            --sandbox) ./lunas-sandbox.db, else lunas.toml's store, else $LUNAS_STORE_URL, else
+            ./lunas.db. get, keys and delete never create a store: a missing one is an error.
 
             Examples:
               lunas kv get --ns vip last_run
               lunas kv set --ns vip threshold '{"amount": 1000000}' --ttl 3600
               lunas kv keys --ns vip --prefix order:
+              lunas kv keys --sandbox --ns tag_vip_orders      after lunas run --sandbox
               lunas kv incr --ns vip runs --by 1
               lunas kv delete --ns vip last_run --store postgres://lunas@db/lunas
             """,
@@ -24,14 +28,32 @@ struct KVCommand: AsyncParsableCommand {
         @Option(name: .customLong("ns"), help: "The namespace (a script's name).")
         var namespace: String = "default"
 
-        @Option(help: "A SQLite file or a postgres:// URL (default: $LUNAS_STORE_URL, else lunas.db).")
+        @Option(help: "A SQLite file or a postgres:// URL (default: as lunas run: lunas-sandbox.db with --sandbox, else lunas.toml's store, else $LUNAS_STORE_URL, else lunas.db).")
         var store: String?
 
-        /// Opens the store, runs `body`, closes it; store errors exit 1 with the message.
-        func with<T>(_ body: (any Store, String) async throws -> T) async throws -> T {
+        @Flag(help: "The store of `lunas run --sandbox` (lunas-sandbox.db).")
+        var sandbox = false
+
+        @Option(help: "The configuration file (default: lunas.toml when present).")
+        var config: String?
+
+        /// Opens the store, runs `body`, closes it; store errors exit 1 with the message. With
+        /// `creating: false` a store that does not exist is an error (exit 2), not a new empty one.
+        func with<T>(creating: Bool = true, _ body: (any Store, String) async throws -> T) async throws -> T {
             let store: any Store
             do {
-                store = try await StoreLocation.resolve(explicit: self.store).open(options: .init(purgeInterval: nil))
+                let configuration = try LunasConfiguration.load(path: config)
+                let location = try StoreLocation.resolve(
+                    flag: self.store, configured: configuration.store, environment: ProcessInfo.processInfo.environment, sandbox: sandbox)
+                guard creating || location.exists else {
+                    FileHandle.standardError.write(Data("lunas kv: there is no store at \(location) (give --store, or --sandbox for the store of lunas run --sandbox)\n".utf8))
+                    throw ExitCode(2)
+                }
+                var options = configuration.storeOptions
+                options.purgeInterval = nil
+                store = try await location.open(options: options)
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 FileHandle.standardError.write(Data("lunas kv: cannot open the store: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -58,7 +80,7 @@ struct KVCommand: AsyncParsableCommand {
         @Flag(help: "Also print the version (for cas) on standard error.") var showVersion = false
 
         func run() async throws {
-            let entry = try await options.with { store, ns in try await store.get(key, in: ns) }
+            let entry = try await options.with(creating: false) { store, ns in try await store.get(key, in: ns) }
             guard let entry else {
                 FileHandle.standardError.write(Data("lunas kv: no key '\(key)' in namespace '\(options.namespace)'\n".utf8))
                 throw ExitCode(1)
@@ -79,7 +101,9 @@ struct KVCommand: AsyncParsableCommand {
             guard (try? JSONSerialization.jsonObject(with: Data(value.utf8), options: [.fragmentsAllowed])) != nil else {
                 throw ValidationError("the value must be JSON; quote text as '\"text\"'")
             }
-            if let ttl, !(ttl > 0 && ttl.isFinite) { throw ValidationError("--ttl must be a positive number of seconds") }
+            if let ttl, !(ttl > 0 && ttl <= Double(KVWriteOptions.maxTTLSeconds)) {
+                throw ValidationError("--ttl must be between 0 and \(KVWriteOptions.maxTTLSeconds) seconds")
+            }
         }
 
         func run() async throws {
@@ -97,7 +121,7 @@ struct KVCommand: AsyncParsableCommand {
         @Argument(help: "The key.") var key: String
 
         func run() async throws {
-            let existed = try await options.with { store, ns in try await store.delete(key, in: ns, fence: nil) }
+            let existed = try await options.with(creating: false) { store, ns in try await store.delete(key, in: ns, fence: nil) }
             if !existed {
                 FileHandle.standardError.write(Data("lunas kv: no key '\(key)' in namespace '\(options.namespace)'\n".utf8))
                 throw ExitCode(1)
@@ -113,7 +137,7 @@ struct KVCommand: AsyncParsableCommand {
         @Option(help: "Continue after a previous page's cursor.") var cursor: String?
 
         func run() async throws {
-            try await options.with { store, ns in
+            try await options.with(creating: false) { store, ns in
                 var cursor = self.cursor
                 var left = limit ?? Int.max
                 repeat {

@@ -6,6 +6,7 @@ import LunasRuntime
 import Synchronization
 import LunasStore
 import AsyncHTTPClient
+import Scalev
 import ScalevSandbox
 
 struct RunCommand: AsyncParsableCommand {
@@ -32,26 +33,53 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "End the run after this many million VM instructions.")
     var instructions: Int64?
 
+    @Option(name: .customLong("max-calls"), help: "End the run when it would make more than this many Scalev API calls (HTTP attempts, retries included; dry-run writes are not sent and not counted; default: the script's max_calls in lunas.toml, else no cap).")
+    var maxCalls: Int?
+
     @Option(name: .customLong("log-level"), help: "Lowest log level printed: debug, info, warn, error.")
     var logLevel: String = "info"
 
-    @Option(help: "The store behind kv: a SQLite file or a postgres:// URL (default: $LUNAS_STORE_URL, else lunas.db).")
+    @Option(help: "The store behind kv: a SQLite file or a postgres:// URL (default: lunas-sandbox.db with --sandbox, else lunas.toml's store, else $LUNAS_STORE_URL, else lunas.db).")
     var store: String?
 
-    @Option(help: "The script's kv namespace (default: its path relative to scripts/, without .lua).")
+    @Option(name: [.customLong("ns"), .customLong("namespace")],
+            help: "The script's kv namespace and name (default: its path relative to the scripts folder, without .lua; a script outside it needs one to use kv).")
     var namespace: String?
 
     @Option(name: .customLong("shared-ns"), help: "A shared kv namespace the script may open with kv.shared(NAME); repeatable.")
     var sharedNamespaces: [String] = []
 
-    @Flag(help: "Run against a local Scalev sandbox started in this process, with its credentials (and lunas-sandbox.db).")
+    @Flag(help: "Run against a local Scalev sandbox started in this process, with its credentials (and lunas-sandbox.db); its data is kept in lunas-sandbox.json between runs.")
     var sandbox = false
 
-    @Option(help: "The credential the script uses (a name from lunas.toml; with --sandbox: sandbox, sandbox-restricted, sandbox-storefront).")
+    @Flag(name: .customLong("sandbox-reset"), help: "With --sandbox: start from freshly seeded data (deletes lunas-sandbox.json first).")
+    var sandboxReset = false
+
+    @Option(help: "With --sandbox: the seed of freshly seeded data (the first run, or with --sandbox-reset; default 1).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("key-seed"), help: "With --sandbox: the seed of the sandbox's keys, for tests that need known keys (default: new random keys at every run).")
+    var keySeed: UInt64?
+
+    @Option(help: "With --sandbox: the day a new sandbox's seeded history ends before, YYYY-MM-DD (00:00 UTC; default: today).")
+    var anchor: String?
+
+    @Option(help: "The credential the script uses (a name from lunas.toml; with --sandbox: sandbox, sandbox-restricted, sandbox-storefront, sandbox-customer).")
     var credential: String?
 
-    @Flag(name: .customLong("dry-run"), help: "Send reads; print writes instead of sending them, answering each with dry_run = true.")
+    @Flag(name: .customLong("dry-run"), help: "Send reads; print writes instead of sending them, answering each with dry_run = true. kv writes are kept for the run only.")
     var dryRun = false
+
+    /// What a dry run does with `kv` writes.
+    enum DryRunKV: String, ExpressibleByArgument, CaseIterable {
+        /// Kept in memory for the run (its reads see them), printed, never written.
+        case drop
+        /// Written to the store, as in a real run.
+        case write
+    }
+
+    @Option(name: .customLong("dry-run-kv"), help: "With --dry-run: drop kv writes at the end of the run (default), or write them for real.")
+    var dryRunKV: DryRunKV?
 
     @Flag(help: "Trace every Scalev request and response (secrets redacted) on standard error.")
     var verbose = false
@@ -69,11 +97,21 @@ struct RunCommand: AsyncParsableCommand {
     static let sandboxDataFile = "lunas-sandbox.json"
 
     func validate() throws {
-        if let timeout, !(timeout > 0 && timeout.isFinite) {
-            throw ValidationError("--timeout must be a positive number of seconds, not \(timeout)")
+        if let timeout, LuaLimits.deadline(seconds: timeout) == nil {
+            throw ValidationError("--timeout must be a positive number of seconds, at most \(Int(LuaLimits.maxDeadlineSeconds)), not \(timeout)")
         }
         if let memory, !(1...(1 << 20)).contains(memory) { throw ValidationError("--memory must be between 1 and 1048576 MiB") }
-        if let instructions, instructions <= 0 { throw ValidationError("--instructions must be positive") }
+        if let instructions, !(1...(Int64.max / 1_000_000)).contains(instructions) {
+            throw ValidationError("--instructions must be between 1 and \(Int64.max / 1_000_000) (millions)")
+        }
+        if let maxCalls, maxCalls < 1 { throw ValidationError("--max-calls must be 1 or more API calls per run, not \(maxCalls)") }
+        if dryRunKV != nil && !dryRun { throw ValidationError("--dry-run-kv only applies with --dry-run") }
+        if (sandboxReset || seed != nil || keySeed != nil || anchor != nil) && !sandbox {
+            throw ValidationError("--sandbox-reset, --seed, --key-seed and --anchor only apply with --sandbox")
+        }
+        if let anchor, SandboxConfiguration.anchor(parsing: anchor) == nil {
+            throw ValidationError("--anchor must be a day as YYYY-MM-DD, not '\(anchor)'")
+        }
         guard LuaLogRecord.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error")
         }
@@ -88,39 +126,63 @@ struct RunCommand: AsyncParsableCommand {
             profile: trusted ? .trusted : .sandboxed,
             limits: LuaLimits(
                 memory: (memory ?? 256) << 20,
-                deadline: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+                deadline: timeout.flatMap { LuaLimits.deadline(seconds: $0) },
                 instructions: instructions.map { $0 * 1_000_000 }),
             arguments: scriptArguments,
             logLevel: LuaLogRecord.Level(rawValue: logLevel) ?? .info)
         let configuration: LunasConfiguration
-        let kvStore: LazyStore
+        let runtime: Runtime
+        let namespace: String?
         do {
             configuration = try LunasConfiguration.load(path: config)
-            kvStore = LazyStore(location: try StoreLocation.resolve(explicit: store ?? configuration.store, sandbox: sandbox))
+            let location = try StoreLocation.resolve(
+                flag: store, configured: configuration.store, environment: ProcessInfo.processInfo.environment, sandbox: sandbox)
+            if let folder = configuration.scriptsFolder { options.scriptsFolder = folder }
+            runtime = Runtime(configuration: RuntimeConfiguration(
+                stdlibFolder: ScriptRun.stdlibFolder, scriptsFolder: options.scriptsFolder,
+                workingDirectory: FileManager.default.currentDirectoryPath, store: location, storeOptions: configuration.storeOptions))
+            namespace = try self.namespace ?? ScriptNamespace.name(forScript: file, folders: options.scriptsFolder.map { [$0] } ?? [])
         } catch {
             FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        if let folder = configuration.scriptsFolder { options.scriptsFolder = folder }
-        let scriptName = namespace ?? ScriptNamespace.name(forScript: file, scriptsFolder: options.scriptsFolder)
-        let entry = configuration.scripts[scriptName]
-        if timeout == nil, let seconds = entry?.timeout { options.limits.deadline = .milliseconds(Int64((seconds * 1000).rounded())) }
+        guard let kvStore = runtime.store else { throw ExitCode(2) }
+        // a script outside the scripts folder has no name: no [scripts.NAME] entry applies to it
+        let scriptName = namespace ?? file
+        let entry = namespace.flatMap { configuration.scripts[$0] }
+        if timeout == nil, let seconds = entry?.timeout { options.limits.deadline = LuaLimits.deadline(seconds: seconds) }
         if memory == nil, let mib = entry?.memory { options.limits.memory = mib << 20 }
-        options.store = kvStore
+        options.maxCalls = maxCalls ?? entry?.maxCalls
         options.namespace = namespace
         options.sharedNamespaces = sharedNamespaces + (entry?.shared ?? [])
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        if dryRun && dryRunKV != .write {
+            options.kvDryRun = { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ScalevClient.httpConfiguration())
         let localSandbox: ScalevSandbox?
         do {
-            let pacer = noBudget ? nil : try BudgetPacer(store: kvStore, weights: [scriptName: entry?.weight ?? 1]) { script, wait in
-                let seconds = String(format: "%.1f", Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
-                FileHandle.standardError.write(Data("lunas: \(script) waits \(seconds) s for the credential's rate budget\n".utf8))
+            // a database server is checked before the script starts: one that cannot be reached is exit 2
+            if case .postgres = kvStore.location { _ = try await kvStore.store() }
+            let pacer = noBudget ? nil : try BudgetPacer(ledger: kvStore, clock: kvStore.options.clock, weights: [scriptName: entry?.weight ?? 1]) { notice in
+                FileHandle.standardError.write(Data("lunas: \(notice)\n".utf8))
             }
             let setup = ScalevSetup(
                 configuration: configuration, script: scriptName, requestedCredential: credential, dryRun: dryRun, verbose: verbose, pacer: pacer)
             if sandbox {
                 // the sandbox keeps its data beside its store, so a second run sees the first one's writes
-                let started = try await ScalevSandbox.start(SandboxConfiguration(dataFile: Self.sandboxDataFile))
+                let files = FileManager.default
+                if sandboxReset, files.fileExists(atPath: Self.sandboxDataFile) { try files.removeItem(atPath: Self.sandboxDataFile) }
+                if !files.fileExists(atPath: Self.sandboxDataFile) {
+                    FileHandle.standardError.write(Data("""
+                        lunas: a new sandbox (seed \(seed ?? 1)); its data is kept in \(Self.sandboxDataFile) for the next --sandbox \
+                        run (--sandbox-reset starts afresh)\n
+                        """.utf8))
+                } else if seed != nil || anchor != nil {
+                    throw ValidationFailure("--seed and --anchor apply to a new sandbox, and \(Self.sandboxDataFile) holds one already: add --sandbox-reset")
+                }
+                var sandboxConfiguration = SandboxConfiguration(seed: seed ?? 1, keySeed: keySeed, dataFile: Self.sandboxDataFile)
+                sandboxConfiguration.anchor = anchor.flatMap(SandboxConfiguration.anchor(parsing:))
+                let started = try await ScalevSandbox.start(sandboxConfiguration)
                 localSandbox = started
                 options.scalev = try setup.sandboxAccess(started, http: http)
             } else {
@@ -128,63 +190,74 @@ struct RunCommand: AsyncParsableCommand {
                 options.scalev = try await setup.configuredAccess(http: http, store: kvStore)
             }
             options.secrets += options.scalev?.secrets ?? []
+            options.output = .terminal(progress: options.scalev?.progress)
+            // a script that uses scalev with nothing granted cannot do its work: say so before it starts
+            if options.scalev?.grants.isEmpty ?? true, let line = Self.firstRead(of: "scalev", in: file) {
+                throw ValidationFailure("\(file):\(line): \(ScalevModule.noCredential)")
+            }
         } catch {
             try? await http.shutdown()
             FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let run = ScriptRun(file: file, options: options)
+        let redactor = Redactor(secrets: options.secrets)
+        // Behind the hooks: the process ends itself at deadline + grace, or resident over cap + allowance.
+        Watchdog.shared.install(HardStop(deadline: options.limits.deadline, memory: options.limits.memory, exitStatus: 3, prefix: "lunas: \(file): "))
         // Ctrl-C is caught from before the script starts: a signal must not find the default action
         let cancellation = PendingCancellation()
         let interrupt = Interrupt { cancellation.cancel() }
         defer { interrupt.cancel() }
+        let request = RunRequest(source: .file(file), options: options, output: options.output)
         let task = Task {
-            let outcome: Result<[LuaValue], any Error>
-            do { outcome = .success(try await run.run()) } catch { outcome = .failure(error) }
-            await kvStore.close()
+            let result = await runtime.run(request)
+            await runtime.shutdown()
             try? await http.shutdown()
-            await localSandbox?.stop()
-            return try outcome.get()
+            try? await localSandbox?.stop()
+            return result
         }
         cancellation.attach(task)
-        do {
-            _ = try await task.value
-            fflush(nil)
-        } catch let error as LuaError {
-            fflush(nil)
-            throw ExitCode(report(error))
-        } catch {
-            fflush(nil)
-            FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let outcome = await task.value.outcome
+        fflush(nil)
+        if case .ok = outcome { return }
+        options.scalev?.progress?.clear()
+        report(outcome, redactor: redactor)
+        throw ExitCode(outcome.exitCode)
     }
 
-    /// Prints the error and returns the exit code.
-    private func report(_ error: LuaError) -> Int32 {
+    /// The first line of `file` that reads the global `name`; `nil` when none does (or the file
+    /// does not compile: the run reports that itself).
+    static func firstRead(of name: String, in file: String) -> Int? {
+        guard let source = FileManager.default.contents(atPath: file), let state = try? LuaState(),
+              let chunk = try? state.compile(source, name: "@\(file)") else { return nil }
+        return chunk.globalAccesses().filter { $0.name == name && !$0.isWrite }.map(\.line).min()
+    }
+
+    /// Prints how the run failed (redacted) on standard error.
+    private func report(_ outcome: RunOutcome, redactor: Redactor) {
         let stderr = FileHandle.standardError
-        switch error.kind {
-        case .limit(.cancelled):
+        switch outcome {
+        case .ok:
+            break
+        case .cancelled:
             stderr.write(Data("lunas: \(file): interrupted\n".utf8))
-            return 130
-        case .limit(let limit):
-            stderr.write(Data("lunas: \(file): \(limit.message)\n".utf8))
-            return 3
-        case .syntax:
-            stderr.write(Data("lunas: \(error.message)\n".utf8))
-            return 1
-        case .runtime, .usage:
+        case .limit(let limit, let error):
+            let location = error.location.map { " at \($0)" } ?? ""
+            stderr.write(Data("lunas: \(file): \(limit.message)\(location)\n".utf8))
+        case .failed(let error) where error.kind == .syntax:
+            stderr.write(Data("lunas: \(redactor.redact(error.message))\n".utf8))
+        case .failed(let error):
             var text = "lunas: \(error.message)\n"
             if let traceback = error.traceback { text += traceback + "\n" }
-            stderr.write(Data(text.utf8))
-            return 1
+            stderr.write(Data(redactor.redact(text).utf8))
+        case .rejected(let message):
+            stderr.write(Data(redactor.redact("lunas: \(message)\n").utf8))
         }
     }
 }
 
 /// Cancels a task that may not exist yet: a cancellation before `attach` applies on attaching.
 final class PendingCancellation: Sendable {
-    private let state = Mutex<(cancelled: Bool, task: Task<[LuaValue], any Error>?)>((false, nil))
+    private let state = Mutex<(cancelled: Bool, task: Task<RunResult, Never>?)>((false, nil))
 
     func cancel() {
         state.withLock { state in
@@ -193,7 +266,7 @@ final class PendingCancellation: Sendable {
         }?.cancel()
     }
 
-    func attach(_ task: Task<[LuaValue], any Error>) {
+    func attach(_ task: Task<RunResult, Never>) {
         if state.withLock({ state in
             state.task = task
             return state.cancelled

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ScalevModel
 import ScalevSandbox
 
 /// `lunas sandbox`: a local stand-in of the Scalev API.
@@ -12,9 +13,10 @@ struct SandboxCommand: AsyncParsableCommand {
             /_sandbox/ (clock, faults, webhooks, reset, stats); see docs/sandbox.md.
 
             Examples:
-              lunas sandbox                                 port 8787, seed 1, Scalev's limits
+              lunas sandbox                                 port 8787, seed 1, new keys, Scalev's limits
               lunas sandbox --port 0 --json                 a free port; first line is JSON
               lunas sandbox --data sandbox.json             keep state across restarts
+              lunas sandbox --anchor 2025-01-01             history ending 2024-12-31 (fixed ids)
               lunas sandbox --rate-limit 20/2s,200/20s      tighter business-key windows
               lunas sandbox --rate-limit off                no rate limiting
             """)
@@ -25,8 +27,14 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "Seed of the generated data and credentials.")
+    @Option(help: "Seed of the generated data.")
     var seed: UInt64 = 1
+
+    @Option(name: .customLong("key-seed"), help: "Seed of the keys and secrets, for tests that need known keys (default: new random keys at every start).")
+    var keySeed: UInt64?
+
+    @Option(help: "The day the seeded history ends before, YYYY-MM-DD (00:00 UTC; default: today). Same seed and anchor, same data.")
+    var anchor: String?
 
     @Option(help: "A JSON snapshot file: loaded if present, written on change and at exit.")
     var data: String?
@@ -48,25 +56,35 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        if let rateLimit, rateLimit != "off", RateWindow.parseList(rateLimit) == nil {
+        if let anchor, SandboxConfiguration.anchor(parsing: anchor) == nil {
+            throw ValidationError("--anchor must be a day as YYYY-MM-DD, not '\(anchor)'")
+        }
+        if let rateLimit, rateLimit != "off", (try? RateWindow.list(parsing: rateLimit)) == nil {
             throw ValidationError("--rate-limit must look like 20/2s,200/20s (units ms, s, m, h) or be 'off'")
         }
     }
 
     func run() async throws {
-        var configuration = SandboxConfiguration(host: host, port: port, seed: seed, dataFile: data, webhookURLs: webhooks, logRequests: verbose)
+        var configuration = SandboxConfiguration(host: host, port: port, seed: seed, keySeed: keySeed, dataFile: data, webhookURLs: webhooks, logRequests: verbose)
         configuration.trustedClientAddressHeader = trustClientHeader
+        configuration.anchor = anchor.flatMap(SandboxConfiguration.anchor(parsing:))
         if let rateLimit {
             if rateLimit == "off" {
                 configuration.rateLimitingEnabled = false
-            } else if let windows = RateWindow.parseList(rateLimit) {
+            } else if let windows = try? RateWindow.list(parsing: rateLimit) {
                 configuration.businessRateLimits = windows
             }
         }
         // listen for Ctrl-C before announcing the sandbox: a signal sent as soon as the details are
         // read must not be lost
         let signals = SignalWaiter()
-        let sandbox = try await ScalevSandbox.start(configuration)
+        let sandbox: ScalevSandbox
+        do {
+            sandbox = try await ScalevSandbox.start(configuration)
+        } catch {
+            FileHandle.standardError.write(Data("lunas sandbox: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         let credentials = sandbox.credentials
         if json {
             let object: [String: String] = [
@@ -95,7 +113,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         fflush(nil)
         await signals.wait()
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 }
 

@@ -32,6 +32,46 @@ struct LimitTests {
         #expect(values == [false, "not enough memory"])
     }
 
+    @Test("memory: freed small blocks stay counted (they stay held), and past 1 MiB of arena come from malloc")
+    func memoryArena() async throws {
+        let state = try LuaState(limits: LuaLimits(memory: 16 << 20))
+        let before = state.memoryUsed
+        _ = try await state.run("local t = {} for i = 1, 50000 do t[i] = {} end t = nil collectgarbage()")
+        // the arena's free lists hold their blocks until the state closes, so the cap counts them
+        #expect(state.memoryUsed > before + (1 << 20) - (64 << 10))
+        #expect(state.memoryUsed < before + (2 << 20))
+        // one size class after another, each filling half the cap and freed: the arena does not
+        // hoard a class's blocks past its bound, so the cap is never reached
+        let values = try await state.run("""
+            for len = 24, 488, 16 do
+              local t = {}
+              local pad = ("x"):rep(len - 8)
+              for i = 1, (6 << 20) // (len + 32) do t[i] = pad .. string.format("%08d", i) end
+              t = nil
+              collectgarbage()
+            end
+            return true
+            """)
+        #expect(values == [true])
+        #expect(state.memoryPeak <= 16 << 20)
+    }
+
+    @Test("hard stop: the grace is 1 s plus 10 % of the deadline, at most 10 s")
+    func hardStopGrace() {
+        #expect(HardStop.grace(after: .milliseconds(200)) == .milliseconds(1020))
+        #expect(HardStop.grace(after: .seconds(5)) == .milliseconds(1500))
+        #expect(HardStop.grace(after: .seconds(60)) == .seconds(7))
+        #expect(HardStop.grace(after: .seconds(600)) == .seconds(10))
+    }
+
+    @Test("hard stop: resident memory is read from the process")
+    func hardStopResident() throws {
+        #if os(Linux)
+        let resident = try #require(HardStop.residentBytes())
+        #expect(resident > 1 << 20 && resident < 64 << 30)
+        #endif
+    }
+
     @Test("deadline: a tight loop is stopped")
     func deadlineLoop() async throws {
         let error = try await runError("while true do end", limits: LuaLimits(deadline: .milliseconds(200)))
@@ -132,6 +172,28 @@ struct LimitTests {
         } catch let error as LuaError {
             #expect(error.kind == .limit(.cancelled))
         }
+    }
+
+    @Test("a host's limit: an async host function throwing one ends the run; pcall, xpcall and the state's later runs cannot go on")
+    func hostLimit() async throws {
+        let state = try LuaState()
+        state.registerAsync("fetch") { _ in throw LuaError(.limit(.apiCalls(3)), LuaLimit.apiCalls(3).message) }
+        state.setGlobal("after", .integer(0))
+        do {
+            _ = try await state.run("""
+                local ok = pcall(fetch)
+                after = 1
+                xpcall(fetch, function() after = 2 end)
+                after = 3
+                """, name: "@job.lua")
+            Issue.record("the limit did not end the run")
+        } catch let error as LuaError {
+            #expect(error.kind == .limit(.apiCalls(3)))
+            #expect(error.message == "API call limit of 3 exceeded")
+            #expect(error.location == "job.lua:1")
+        }
+        #expect(state.global("after") == .integer(0))
+        await #expect(throws: LuaError.self) { try await state.run("return 1") }
     }
 
     @Test("after a limit the host is healthy: new states run normally")

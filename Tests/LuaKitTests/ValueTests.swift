@@ -73,6 +73,38 @@ struct ValueTests {
         }
     }
 
+    @Test("a copy out of Lua has a node and byte budget: shared subtables count at every visit")
+    func copyBudget() async throws {
+        let state = try LuaState(limits: LuaLimits(memory: 16 << 20))
+        var received = 0
+        state.register("take") { call in
+            _ = try call.arguments()
+            received += 1
+            return []
+        }
+        let shared = "local t = {} for i = 1, 24 do t = { t, t } end "
+        let returned = #expect(throws: LuaError.self) { _ = try state.call(shared + "return t") }
+        #expect(returned?.message.hasPrefix("value too large to copy out of Lua: more than") == true, "\(returned?.message ?? "")")
+        let passed = try state.call(shared + "local ok, e = pcall(take, 1, t) return ok, e")
+        #expect(passed[0] == false)
+        #expect(passed[1].stringValue?.contains("value too large to copy out of Lua") == true, "\(passed)")
+        // what the memory limit leaves bounds the bytes: a 4 MiB string copied 8 times in one call is over it
+        let strings = try state.call("local s = ('x'):rep(4 << 20) local ok, e = pcall(take, {s, s, s, s, s, s, s, s}) return ok, e")
+        #expect(strings[0] == false)
+        #expect(strings[1].stringValue?.contains("(what the memory limit leaves)") == true, "\(strings)")
+        // the state stays healthy, and an ordinary value copies
+        let small = try state.call("local t = {} for i = 1, 1000 do t[i] = { id = i, tags = { 'a', 'b' } } end take(t) return #t")
+        #expect(small == [1000] && received == 1)
+    }
+
+    @Test("the copy of a long sequence is not sized from its border")
+    func sequenceBorder() async throws {
+        let state = try LuaState()
+        let values = try state.call("local t = { 1, 2, 3 } t[1 << 40] = 4 return t")
+        #expect(values[0].tableValue?.array == [1, 2, 3])
+        #expect(values[0].tableValue?.fields[.integer(1 << 40)] == 4)
+    }
+
     @Test("Swift tables push into Lua with their contents")
     func pushNested() async throws {
         let state = try LuaState()

@@ -1,5 +1,6 @@
 import Foundation
 import LunasStore
+import LunasTesting
 import Testing
 
 /// Contention between several connections to one database (each its own pool, as separate

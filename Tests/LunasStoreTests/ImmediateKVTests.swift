@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
+import LunasClock
 @testable import LunasStore
 import Testing
 
 /// SQLite's immediate key-value calls (the Lua `kv` module's path on SQLite): the same answers as
 /// the async calls, never a wait for a lock, and commits fsynced.
 @Suite(.timeLimit(.minutes(2))) struct ImmediateKVTests {
-    private func withSQLite(_ body: (SQLiteStore, String, String) async throws -> Void) async throws {
-        try await withStore(.sqlite) { f in
+    private func withSQLite(clock: any WallClock = SystemClock(), _ body: (SQLiteStore, String, String) async throws -> Void) async throws {
+        try await withStore(.sqlite, options: StoreOptions(purgeInterval: nil, connectTimeout: .seconds(30), clock: clock)) { f in
             let store = try #require(f.store as? SQLiteStore)
             guard case .sqlite(let path) = f.location else { return }
             try await body(store, f.namespace, path)
@@ -50,7 +51,8 @@ import Testing
     }
 
     @Test func aWriteWhileAnotherConnectionHoldsTheLockWouldWaitAndWritesNothing() async throws {
-        try await withSQLite { store, ns, path in
+        let clock = TestClock()
+        try await withSQLite(clock: clock) { store, ns, path in
             _ = try await store.set("k", to: "1", in: ns)
             var configuration = Configuration()
             configuration.allowsUnsafeTransactions = true
@@ -65,9 +67,10 @@ import Testing
             #expect(entry.value == "1")
             // the async path waits for the lock, and goes through once it is released
             async let written = store.set("k", to: "3", in: ns)
-            try await Task.sleep(for: .milliseconds(50))
+            await clock.waitForSleepers()   // the write found the lock held and waits to retry
             try await other.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
             try other.close()
+            await clock.advance(by: .milliseconds(100))
             let version = try await written
             #expect(try await store.get("k", in: ns)?.version == version)
             #expect(try await store.get("k", in: ns)?.value == "3")

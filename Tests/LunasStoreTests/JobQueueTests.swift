@@ -1,5 +1,7 @@
 import Foundation
+import LunasClock
 import LunasStore
+import LunasTesting
 import Testing
 
 /// Jobs: unique keys, leases, and no job held by two live workers.
@@ -15,10 +17,12 @@ import Testing
 
     @Test(arguments: Backend.available)
     func workersNeverShareAJobAndALapsedLeaseCannotComplete(_ backend: Backend) async throws {
-        try await withStore(backend) { f in
+        let clock = TestClock()
+        let options = StoreOptions(purgeInterval: nil, connectTimeout: .seconds(30), clock: clock)
+        try await withStore(backend, options: options) { f in
             for i in 0..<20 { _ = try await f.store.enqueue(JobRequest(queue: f.namespace, payload: "{\"i\":\(i)}")) }
             var stores: [any Store] = []
-            for _ in 0..<4 { stores.append(try await f.reopen()) }
+            for _ in 0..<4 { stores.append(try await f.reopen(options: options)) }
             let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
                 for (w, store) in stores.enumerated() {
                     group.addTask {
@@ -39,7 +43,7 @@ import Testing
             _ = try await f.store.enqueue(JobRequest(queue: f.namespace, payload: "{}"))
             let dead = try #require(try await f.store.claimJob(queue: f.namespace, lease: .milliseconds(1500), worker: "dead"))
             #expect(try await f.store.claimJob(queue: f.namespace, lease: .seconds(30), worker: "other") == nil)
-            try await Task.sleep(for: .milliseconds(1700))
+            await clock.advance(by: .milliseconds(1700))
             let retry = try #require(try await f.store.claimJob(queue: f.namespace, lease: .seconds(30), worker: "other"))
             #expect(retry.id == dead.id && retry.attempts == 2 && retry.leaseToken > dead.leaseToken)
             #expect(try await f.store.completeJob(dead, error: nil) == false)

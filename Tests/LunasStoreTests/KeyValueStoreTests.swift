@@ -1,5 +1,6 @@
 import Foundation
 import LunasStore
+import LunasTesting
 import Testing
 
 /// The key-value semantics, identical on every backend.

@@ -1,4 +1,5 @@
 import Foundation
+import LunasClock
 import LunasStore
 import Testing
 
@@ -19,10 +20,11 @@ import Testing
 
     @Test(arguments: Backend.available)
     func aStaleFencingTokenIsRefused(_ backend: Backend) async throws {
-        try await withStore(backend) { f in
+        let clock = TestClock()
+        try await withStore(backend, options: StoreOptions(purgeInterval: nil, connectTimeout: .seconds(30), clock: clock)) { f in
             let old = try #require(try await f.store.acquireLock("job", in: f.namespace, ttl: .seconds(4), owner: "a"))
             try await f.store.set("out", to: "1", in: f.namespace, options: KVWriteOptions(fence: old))
-            try await Task.sleep(until: .now + .milliseconds(4200))   // the lease lapses
+            await clock.advance(by: .milliseconds(4200))   // the lease lapses
             let new = try #require(try await f.store.acquireLock("job", in: f.namespace, ttl: .seconds(30), owner: "b"))
             #expect(new.token > old.token)
             await #expect(throws: StoreError.staleFence(lock: "job", token: old.token)) {

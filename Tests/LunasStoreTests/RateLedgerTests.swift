@@ -1,5 +1,7 @@
 import Foundation
 import LunasStore
+import RateBudget
+import ScalevModel
 import Testing
 
 /// The ledger's atomic primitive: slots reserved by many connections never overfill a window.

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import LunasTesting
 import Testing
 
 /// Issue 6's cross-process figures: `lunas run` processes sharing one key through the store's
 /// ledger, against a sandbox whose windows are scaled down to 20/2s and 200/20s (real time).
-@Suite(.serialized, .timeLimit(.minutes(4)))
+@Suite(.serialized, .timeLimit(.minutes(4)), .testScope)
 struct BudgetProcessTests {
     static let windows = "20/2s,200/20s"
     /// What the windows allow in any 60 s interval: min(20 * 30, 200 * 3).
@@ -28,11 +29,9 @@ struct BudgetProcessTests {
         let baseURL = try #require(details["base_url"] as? String)
         let businessKey = try #require(details["business_key"] as? String)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        TestScope.adopt { try await http.shutdown() }
         let folder = try ScalevCLITests.folder()
-        defer {
-            try? FileManager.default.removeItem(at: folder)
-            Task { try? await http.shutdown() }
-        }
+        defer { try? FileManager.default.removeItem(at: folder) }
         var groups = [Group(key: businessKey, store: folder.appendingPathComponent("lunas.db").path, processes: 10)]
         if let postgres = KVBackend.postgresURL {
             // a second key of its own, so that both groups measure their own windows at the same time

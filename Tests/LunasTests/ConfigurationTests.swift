@@ -1,5 +1,6 @@
 import Foundation
 import LunasRuntime
+import LunasStore
 import Testing
 
 @Suite("lunas.toml")
@@ -24,6 +25,7 @@ struct ConfigurationTests {
         shared = ["common"]
         weight = 2
         timeout = 30
+        max_calls = 500
         """
 
     @Test("a full file reads into credentials and scripts")
@@ -32,7 +34,15 @@ struct ConfigurationTests {
         #expect(configuration.baseURL == "https://api.scalev.com" && configuration.defaultCredential == "main")
         #expect(configuration.credentials["main"] == CredentialEntry(name: "main", kind: .apiKey, secretEnvironment: "SCALEV_API_KEY", budget: ["100/10s", "10000/1h"]))
         #expect(configuration.credentials["shop"]?.storeID == "store_abc")
-        #expect(configuration.scripts["vip"] == ScriptEntry(name: "vip", credential: "main", grants: ["main"], shared: ["common"], weight: 2, timeout: 30))
+        #expect(configuration.scripts["vip"] == ScriptEntry(name: "vip", credential: "main", grants: ["main"], shared: ["common"], weight: 2, timeout: 30, maxCalls: 500))
+    }
+
+    @Test("[kv] sets the quota of every namespace; without it, the defaults")
+    func kvQuota() throws {
+        let configured = try LunasConfiguration(toml: "[kv]\nmax_keys = 500\nmax_bytes = 1048576\n", file: "lunas.toml")
+        #expect(configured.kvQuota == KVQuota(maxKeys: 500, maxBytes: 1 << 20))
+        #expect(configured.storeOptions.kvQuota == configured.kvQuota)
+        #expect(try LunasConfiguration(toml: Self.sample, file: "lunas.toml").kvQuota == KVQuota(maxKeys: 10_000, maxBytes: 64 << 20))
     }
 
     @Test("mistakes name the key and say what to write", arguments: [
@@ -44,7 +54,15 @@ struct ConfigurationTests {
         ("default_credential = \"nope\"\n", "default_credential names credential 'nope', which is not defined (none is defined)"),
         ("[scripts.vip]\nweight = 0\n", "scripts.vip.weight must be between 1 and 1000, not 0"),
         ("[scripts.vip]\ngrants = \"main\"\n", "scripts.vip.grants must be an array of strings"),
+        ("[scripts.vip]\nmax_calls = 0\n", "scripts.vip.max_calls must be 1 or more API calls per run, not 0"),
+        ("[scripts.vip]\nmax_calls = -5\n", "scripts.vip.max_calls must be 1 or more API calls per run, not -5"),
+        ("[scripts.vip]\nmax_calls = 2.5\n", "scripts.vip.max_calls must be an integer"),
+        ("[scripts.vip]\nmax_calls = \"10\"\n", "scripts.vip.max_calls must be an integer"),
         ("x = [\n", "lunas.toml: line "),
+        ("[kv]\nmax_keys = 0\n", "kv.max_keys must be between 1 and 1000000000, not 0 (default 10000)"),
+        ("[kv]\nmax_bytes = \"64 MiB\"\n", "kv.max_bytes must be an integer"),
+        ("[kv]\nmax_key = 5\n", "kv.max_key is not a known key (did you mean 'max_keys'?)"),
+        ("kv = 5\n", "kv must be a table ([kv])"),
     ])
     func mistakes(_ text: String, _ expected: String) {
         #expect {

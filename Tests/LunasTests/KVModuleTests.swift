@@ -3,15 +3,18 @@ import GRDB
 import LuaKit
 import LunasRuntime
 import LunasStore
+import LunasTesting
+import ScalevModel
+import Synchronization
 import Testing
 
 /// The Lua `kv` module, run in-process over a real store.
-@Suite(.timeLimit(.minutes(2))) struct KVModuleTests {
+@Suite(.timeLimit(.minutes(2)), .testScope) struct KVModuleTests {
     @Test(arguments: KVBackend.available)
     func valuesComeBackAsTheyWentIn(_ backend: KVBackend) async throws {
         let w = try KVWorkspace()
         defer { w.remove() }
-        let store = LazyStore(location: try backend.location(in: w.folder))
+        let store = try backend.onDemandStore(in: w.folder)
         let file = try w.script("values", """
             kv.set("arr", {1, 2, {3}})
             kv.set("obj", {a = 1, b = json.null, c = "x"})
@@ -34,7 +37,7 @@ import Testing
     func everyFunctionAnswersAsDocumented(_ backend: KVBackend) async throws {
         let w = try KVWorkspace()
         defer { w.remove() }
-        let store = LazyStore(location: try backend.location(in: w.folder))
+        let store = try backend.onDemandStore(in: w.folder)
         let file = try w.script("api", """
             local out = {}
             local function add(v) out[#out + 1] = v end
@@ -67,11 +70,60 @@ import Testing
                             3, "p:1", true, 2, "p:5", true])
     }
 
+    @Test("a dry run answers as a real run would, its reads see its writes, and the store keeps what it had", arguments: KVBackend.available)
+    func aDryRunWritesNothing(_ backend: KVBackend) async throws {
+        let w = try KVWorkspace()
+        defer { w.remove() }
+        let store = try backend.onDemandStore(in: w.folder)
+        let namespace = "dry-\(UUID().uuidString)"
+        try await store.store().set("seeded", to: "7", in: namespace)
+        let file = try w.script("dry", """
+            local out = {}
+            local function add(v) out[#out + 1] = v end
+            add(kv.add("k", 1))             -- true
+            add(kv.add("k", 2))             -- false
+            add(kv.replace("k", 3))         -- true
+            local _, version = kv.get("k")
+            add(kv.cas("k", version, 4))    -- true
+            add(kv.cas("k", version, 5))    -- false
+            add(kv.get("k"))                -- 4
+            add(kv.incr("n", 10))           -- 10
+            add(kv.incr("m", 1, {init = 100, ttl = 60}))  -- 101
+            add(kv.ttl("m") > 30)           -- true
+            add(kv.get("seeded"))           -- 7, from the store
+            add(kv.delete("seeded"))        -- true
+            add(kv.get("seeded") == nil)    -- true
+            for i = 1, 5 do kv.set("p:" .. i, i) end
+            local keys, cursor = kv.keys("p:", {limit = 3})
+            add(#keys) add(keys[1]) add(cursor ~= nil)
+            local rest, done = kv.keys("p:", {limit = 3, cursor = cursor})
+            add(#rest) add(rest[2]) add(done == nil)
+            local lock = kv.lock("job")
+            add(kv.set("fenced", 1, {fence = lock}) ~= nil)   -- true
+            add(lock:release())             -- true
+            return table.unpack(out)
+            """)
+        let lines = Mutex<[String]>([])
+        var options = ScriptOptions()
+        options.kvDryRun = { line in lines.withLock { $0.append(line) } }
+        let results = try await w.run(file, store: store, namespace: namespace, options: options)
+        #expect(results == [true, false, true, true, false, 4, 10, 101, true, 7, true, true, 3, "p:1", true, 2, "p:5", true, true, true])
+        let left = try await store.store().keys(in: namespace, prefix: "", limit: 100, cursor: nil)
+        #expect(left.keys == ["seeded"])
+        #expect(try await store.store().get("seeded", in: namespace)?.value == "7")
+        await store.close()
+        let reported = lines.withLock { $0 }
+        #expect(reported.first == "dry run: kv.add k = 1 (not written)")
+        #expect(reported.contains("dry run: kv.incr m = 101 (not written)"))
+        #expect(reported.contains("dry run: kv.delete seeded (not written)"))
+        #expect(reported.contains("dry run: kv.lock job (taken for this run only)"))
+    }
+
     @Test(arguments: KVBackend.available)
     func errorsNameTheScriptLine(_ backend: KVBackend) async throws {
         let w = try KVWorkspace()
         defer { w.remove() }
-        let store = LazyStore(location: try backend.location(in: w.folder))
+        let store = try backend.onDemandStore(in: w.folder)
         let file = try w.script("errors", """
             local big = string.rep("x", 300000)
             local ok1, e1 = pcall(kv.set, "k", big)
@@ -96,7 +148,7 @@ import Testing
     func aScriptSeesOnlyItsNamespaceAndTheSharedOnesItWasGranted(_ backend: KVBackend) async throws {
         let w = try KVWorkspace()
         defer { w.remove() }
-        let store = LazyStore(location: try backend.location(in: w.folder))
+        let store = try backend.onDemandStore(in: w.folder)
         let team = "team-\(UUID().uuidString)"
         let suffix = UUID().uuidString
         let writer = try w.script("billing/writer-\(suffix)", """
@@ -118,7 +170,7 @@ import Testing
     func locksFenceWritesFromLua(_ backend: KVBackend) async throws {
         let w = try KVWorkspace()
         defer { w.remove() }
-        let store = LazyStore(location: try backend.location(in: w.folder))
+        let store = try backend.onDemandStore(in: w.folder)
         let file = try w.script("locks", """
             local l = kv.lock("job", {ttl = 30})
             local again = kv.lock("job", {wait = 0.05})
@@ -138,17 +190,18 @@ import Testing
         #expect(results[7] == 1)
     }
 
-    @Test func aScriptsNamespaceIsItsPathUnderTheScriptsFolder() {
-        #expect(ScriptNamespace.name(forScript: "/srv/app/scripts/billing/retry.lua", scriptsFolder: "/srv/app/scripts") == "billing/retry")
-        #expect(ScriptNamespace.name(forScript: "/srv/app/scripts/vip.lua", scriptsFolder: "/srv/app/scripts/") == "vip")
-        #expect(ScriptNamespace.name(forScript: "/elsewhere/tool.lua", scriptsFolder: "/srv/app/scripts") == "tool")
+    @Test func aScriptsNamespaceIsItsPathUnderTheScriptsFolder() throws {
+        #expect(try ScriptNamespace.name(forScript: "/srv/app/scripts/billing/retry.lua", folders: ["/srv/app/scripts"]) == "billing/retry")
+        #expect(try ScriptNamespace.name(forScript: "/srv/app/scripts/vip.lua", folders: ["/srv/app/scripts/"]) == "vip")
+        // issue 16: no bare-name fallback; a script outside the folders has no namespace
+        #expect(try ScriptNamespace.name(forScript: "/elsewhere/tool.lua", folders: ["/srv/app/scripts"]) == nil)
     }
 
     @Test func aRunThatNeverTouchesKVCreatesNoDatabase() async throws {
         let w = try KVWorkspace()
         defer { w.remove() }
         let path = w.folder.appendingPathComponent("lazy.db").path
-        let store = LazyStore(location: .sqlite(path: path))
+        let store = OnDemandStore(location: .sqlite(path: path))
         let file = try w.script("plain", "return 1 + 1")
         #expect(try await w.run(file, store: store) == [2])
         #expect(!store.isOpen)
@@ -159,7 +212,7 @@ import Testing
         let w = try KVWorkspace()
         defer { w.remove() }
         let path = w.folder.appendingPathComponent("lunas.db").path
-        let store = LazyStore(location: .sqlite(path: path))
+        let store = OnDemandStore(location: .sqlite(path: path))
         let namespace = "locked-\(UUID().uuidString)"
         let file = try w.script("writer", "kv.set('k', (...)) return (kv.get('k'))")
         #expect(try await w.run(file, store: store, namespace: namespace, arguments: ["1"]) == ["1"]) // the store is open

@@ -1,10 +1,11 @@
 import Foundation
 import LunasStore
+import LunasTesting
 import Testing
 
 /// `kv` across real `lunas` processes: concurrency and crashes. Needs the built binary
 /// (`swift build --product lunas`).
-@Suite(.serialized, .timeLimit(.minutes(3))) struct KVProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(3)), .testScope) struct KVProcessTests {
     static let processes = 8
     static let increments = 1_000
 
@@ -28,7 +29,8 @@ import Testing
             return try await group.reduce(into: [(Int32, String)]()) { $0.append($1) }
         }
         for (status, err) in statuses { #expect(status == 0, "lunas failed: \(err)") }
-        let store = try await location.open(options: StoreOptions(purgeInterval: nil))
+        let store = try await location.open(options: StoreBackend.testOptions)
+        TestScope.adopt { await store.close() }
         #expect(try await store.get("hits", in: namespace)?.value == String(Self.processes * Self.increments))
         await store.close()
     }
@@ -63,7 +65,8 @@ import Testing
         #expect(reason == .uncaughtSignal)
         #expect(acknowledged >= 1_500, "the writer stopped early")
 
-        let store = try await location.open(options: StoreOptions(purgeInterval: nil))
+        let store = try await location.open(options: StoreBackend.testOptions)
+        TestScope.adopt { await store.close() }
         #expect(try await store.checkIntegrity() == [])
         var missing: [Int] = []
         for i in stride(from: 1, through: acknowledged, by: 1) where try await store.get("k\(i)", in: namespace) == nil { missing.append(i) }

@@ -2,30 +2,13 @@ import Foundation
 import LuaKit
 import LunasRuntime
 import LunasStore
+import LunasTesting
 import Testing
 
-/// The stores the `kv` tests run against: SQLite always, PostgreSQL with LUNAS_TEST_POSTGRES_URL.
-enum KVBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
-
-    var testDescription: String { rawValue }
-
-    static var available: [KVBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
-
-    static var postgresURL: String? {
-        let url = ProcessInfo.processInfo.environment["LUNAS_TEST_POSTGRES_URL"]
-        return url?.isEmpty == false ? url : nil
-    }
-
-    /// A fresh store location: a new SQLite file, or the test PostgreSQL database (tests there
-    /// use namespaces of their own).
-    func location(in folder: URL) throws -> StoreLocation {
-        switch self {
-        case .sqlite: .sqlite(path: folder.appendingPathComponent("lunas.db").path)
-        case .postgres: .postgres(url: try #require(Self.postgresURL))
-        }
-    }
-}
+/// The stores the `kv` tests run against: SQLite always, PostgreSQL with LUNAS_TEST_POSTGRES_URL
+/// (``StoreBackend/location(in:)`` gives a fresh SQLite file, or the test PostgreSQL database,
+/// where tests use namespaces of their own).
+typealias KVBackend = StoreBackend
 
 /// A temporary folder with a scripts/ folder, deleted by `remove()`.
 struct KVWorkspace {
@@ -44,9 +27,11 @@ struct KVWorkspace {
         return url.path
     }
 
-    /// Runs a script in-process with `kv` on `store`.
-    func run(_ file: String, store: LazyStore, namespace: String? = nil, shared: [String] = [],
+    /// Runs a script in-process with `kv` on `store`; the test's ``TestScope`` closes `store`
+    /// when the test ends, in case the test does not get to.
+    func run(_ file: String, store: OnDemandStore, namespace: String? = nil, shared: [String] = [],
              arguments: [String] = [], options: ScriptOptions = ScriptOptions()) async throws -> [LuaValue] {
+        TestScope.adopt { await store.close() }
         var options = options
         options.arguments = arguments
         options.store = store
@@ -67,14 +52,17 @@ enum LunasBinary {
 
     static var url: URL { packageRoot.appendingPathComponent(".build/debug/lunas") }
 
-    static func process(_ arguments: [String], in folder: URL) -> (Process, Pipe, Pipe) {
+    /// A `lunas` process (or `executable`'s) in `folder`, with `environment` added to this one's
+    /// (less LUNAS_STORE_URL).
+    static func process(_ arguments: [String], in folder: URL, environment: [String: String] = [:], executable: URL? = nil) -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: StoreLocation.environmentVariable)
-        process.environment = environment
+        var merged = ProcessInfo.processInfo.environment
+        merged.removeValue(forKey: StoreLocation.environmentVariable)
+        merged.merge(environment) { _, new in new }
+        process.environment = merged
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -82,8 +70,10 @@ enum LunasBinary {
     }
 
     /// Runs to the end; returns the exit status, stdout and stderr.
-    static func run(_ arguments: [String], in folder: URL) async throws -> (status: Int32, out: String, err: String) {
-        let (process, out, err) = process(arguments, in: folder)
+    static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:], executable: URL? = nil)
+        async throws -> (status: Int32, out: String, err: String)
+    {
+        let (process, out, err) = process(arguments, in: folder, environment: environment, executable: executable)
         let finished = AsyncStream<Int32> { continuation in
             process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
         }

@@ -2,33 +2,36 @@ import AsyncHTTPClient
 import Foundation
 import LuaKit
 import LunasRuntime
+import LunasTesting
 import Scalev
 import ScalevSandbox
 import Synchronization
 import LunasStore
 
-/// An in-process sandbox, the clients of its credentials, and a way to run Lua scripts that use
+/// A sandbox harness, the clients of its credentials, and a way to run Lua scripts that use
 /// `scalev` against it; every line any run traced, logged or failed with is kept for the
-/// redaction check.
+/// redaction check. Handed to the test's ``TestScope``, which stops it when the test ends.
 final class ScalevWorld: Sendable {
-    let sandbox: ScalevSandbox
-    let http: HTTPClient
+    let harness: SandboxHarness
     let folder: URL
     private let lines = Mutex<[String]>([])
+    private let vaults = Mutex<[any Store]>([])
 
     init(orders: Int = 40) async throws {
-        var configuration = SandboxConfiguration(seededOrderCount: orders, rateLimitingEnabled: false)
-        configuration.frozenClock = true
-        sandbox = try await ScalevSandbox.start(configuration)
-        http = HTTPClient(eventLoopGroupProvider: .singleton)
+        harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: orders, rateLimitingEnabled: false), http: HTTPClient.Configuration())
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-scalev-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        TestScope.adopt { [self] in try await stop() }
     }
 
-    func stop() async {
-        try? await http.shutdown()
-        await sandbox.stop()
-        try? FileManager.default.removeItem(at: folder)
+    var sandbox: ScalevSandbox { harness.sandbox }
+    var http: HTTPClient { harness.http }
+
+    /// Closes the vaults, stops the harness and removes the folder.
+    func stop() async throws {
+        for vault in vaults.withLock({ stores in defer { stores.removeAll() }; return stores }) { await vault.close() }
+        try await harness.stop()
+        if FileManager.default.fileExists(atPath: folder.path) { try FileManager.default.removeItem(at: folder) }
     }
 
     var secrets: [String] {
@@ -48,7 +51,7 @@ final class ScalevWorld: Sendable {
             .init(name: "shop", client: client(.storefront(publishableKey: c.storefrontKey, storeID: c.storeUniqueID))),
         ], defaultCredential: defaultCredential, dryRun: dryRun)
         access.trace = { [weak self] line in self?.keep(line) }
-        access.recordWrite = { [weak self] line in self?.keep("dry run: " + line) }
+        access.recordWrite = { [weak self] line in self?.keep(line) }
         return access
     }
 
@@ -77,6 +80,7 @@ extension ScalevWorld {
     /// SQLite file of the world's folder.
     func customerAccess() async throws -> ScalevAccess {
         let store = try await StoreLocation.sqlite(path: folder.appendingPathComponent("vault.db").path).open()
+        vaults.withLock { $0.append(store) }
         let vault = CredentialVault(store: store, key: VaultKey.generate())
         let c = sandbox.credentials
         let session = CustomerSession(vaultName: "shopper", storeID: c.storeUniqueID, publishableKey: c.storefrontKey)

@@ -1,14 +1,14 @@
 import Foundation
 import LuaKit
 import LunasRuntime
+import LunasTesting
 import Testing
 
-@Suite("scalev from Lua, against the sandbox")
+@Suite("scalev from Lua, against the sandbox", .testScope)
 struct ScalevLuaTests {
     @Test("orders.each visits 300+ orders once each, newest first, one page in memory at a time")
     func pagination() async throws {
         let world = try await ScalevWorld(orders: 320)
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local seen, count, dupes, ordered, last = {}, 0, 0, true, nil
             for order in scalev.orders.each() do
@@ -38,7 +38,6 @@ struct ScalevLuaTests {
     @Test("get, add_tags and remove_tags keep the other tags; set_tags replaces them")
     func tags() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local page = scalev.orders.list { page_size = 1 }
             local id = page.data[1].id
@@ -55,11 +54,10 @@ struct ScalevLuaTests {
     @Test("API errors are tables with status, code, message, errors and retryable; uncaught ones name the script's line")
     func errors() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local ok, e = pcall(scalev.orders.get, "0190aaaa-0000-7000-8000-000000000000")
             local ok2, forbidden = pcall(scalev.with("readonly").orders.create, { store_unique_id = "x", customer_name = "n" })
-            local ok3, invalid = pcall(scalev.orders.create, { customer_name = "no store" })
+            local ok3, invalid = pcall(scalev.orders.create, { customer_name = "no store", store_unique_id = "store_none" })
             return e.status, e.retryable, e.method, e.path, type(e.message), forbidden.status,
                    invalid.status, type(invalid.errors), tostring(invalid.message):find("store_unique_id", 1, true) ~= nil
             """)
@@ -80,7 +78,6 @@ struct ScalevLuaTests {
     @Test("bad arguments are reported at the script's line with the function's name")
     func argumentChecks() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local _, a = pcall(function() scalev.orders.get({}) end)
             local _, b = pcall(function() scalev.orders.change_status({ "x" }, {}) end)
@@ -100,7 +97,6 @@ struct ScalevLuaTests {
     @Test("scalev.call reaches catalog operations and suggests the nearest name")
     func catalogCall() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local tags = scalev.call("listOrderTags")
             local page = scalev.call("listOrders", { page_size = 2 })
@@ -112,10 +108,40 @@ struct ScalevLuaTests {
         #expect(results[3].stringValue?.contains("listOrders") == true, "\(results[3])")
     }
 
+    @Test("calls return one value; scalev.call(op, params, { response = true }) adds the status and the headers a script may see")
+    func oneValue() async throws {
+        let world = try await ScalevWorld()
+        let results = try await world.run("""
+            local counted = select("#", scalev.customers.count())
+            local encoded = json.encode(scalev.customers.count())
+            local page, response = scalev.call("listOrders", { page_size = 1 }, { response = true })
+            local content_type = response.headers["content-type"] or ""
+            local plain = select("#", scalev.call("listOrders", { page_size = 1 }))
+            local ok, err = pcall(scalev.call, "listOrders", {}, { respons = true })
+            return counted, type(encoded), #page.data, response.status, content_type:find("application/json", 1, true) ~= nil,
+              response.headers.authorization == nil, plain, tostring(err.message or err)
+            """)
+        #expect(results[0] == 1 && results[1] == "string" && results[2] == 1 && results[3] == 200)
+        #expect(results[4] == true && results[5] == true && results[6] == 1)
+        #expect(results[7].stringValue?.contains("scalev.call: unknown option 'respons' (options: response)") == true, "\(results[7])")
+    }
+
+    @Test("a name the scalev module does not have is an error with the nearest one, at the script's line")
+    func unknownField() async throws {
+        let world = try await ScalevWorld()
+        let results = try await world.run("""
+            local ok1, e1 = pcall(function() return scalev.order end)
+            local ok2, e2 = pcall(function() return scalev.orders.eachh end)
+            return ok1, tostring(e1.message or e1), ok2, tostring(e2.message or e2), type(scalev.orders.each)
+            """, name: "fields")
+        #expect(results[0] == false && results[2] == false && results[4] == "function")
+        #expect(results[1].stringValue?.contains("fields.lua:1: scalev.order does not exist (did you mean scalev.orders?)") == true, "\(results[1])")
+        #expect(results[3].stringValue?.contains("scalev.orders.eachh does not exist (did you mean scalev.orders.each?)") == true, "\(results[3])")
+    }
+
     @Test("a dry run sends reads, answers writes with dry_run = true, and changes nothing")
     func dryRun() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local first = scalev.orders.list({ page_size = 1 }).data[1]
             local answer = scalev.orders.set_tags(first.id, { "dry" })
@@ -131,7 +157,6 @@ struct ScalevLuaTests {
     @Test("storefront and legacy v2 modules")
     func storefrontAndV2() async throws {
         let world = try await ScalevWorld(orders: 60)
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local shop = scalev.with("shop").storefront
             local methods = shop.payment_methods()
@@ -148,7 +173,6 @@ struct ScalevLuaTests {
     @Test("no log line, trace or error of these runs holds a secret")
     func redaction() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         _ = try? await world.run("""
             log.info("hello", { n = 1 })
             scalev.orders.list { page_size = 1 }
@@ -164,12 +188,11 @@ struct ScalevLuaTests {
     }
 }
 
-@Suite("scalev modules over the sandbox")
+@Suite("scalev modules over the sandbox", .testScope)
 struct ScalevModuleCoverageTests {
     @Test("products, stores, customers, checkout intents and digital answer through their modules")
     func businessModules() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let results = try await world.run("""
             local product = scalev.products.list({ page_size = 2 }).data[1]
             local same = scalev.products.get(product.id)
@@ -193,7 +216,6 @@ struct ScalevModuleCoverageTests {
     @Test("a signed-in customer's subscriptions: list, cancel at period end, resume")
     func customerSubscriptions() async throws {
         let world = try await ScalevWorld()
-        defer { Task { await world.stop() } }
         let access = try await world.customerAccess()
         let results = try await world.run("""
             local me = scalev.with("shopper").customer

@@ -1,5 +1,5 @@
-import LunasStore
 import RateBudget
+import ScalevModel
 import Testing
 
 /// The `N/T` syntax shared with the sandbox's `--rate-limit`.

@@ -1,12 +1,15 @@
 import AsyncHTTPClient
 import Foundation
 import LunasStore
+import LunasTesting
 import RateBudget
+import ScalevModel
 import ScalevSandbox
 import Synchronization
 
-/// A sandbox with scaled-down business windows (20/2s, 200/20s, real time), a SQLite ledger in a
-/// temporary file, budgets over it, and an HTTP client; every gated request is logged.
+/// A sandbox with scaled-down business windows (40/4s, 200/20s, real time), a SQLite ledger in a
+/// temporary file, budgets over it, and an HTTP client; every gated request is logged. Its
+/// harness and fixture are handed to the test's ``TestScope``.
 final class SandboxBudget: Sendable {
     struct Attempt: Sendable {
         let at: ContinuousClock.Instant
@@ -15,41 +18,35 @@ final class SandboxBudget: Sendable {
         let gated: Bool
     }
 
-    static let spec = BudgetSpec(windows: [RateWindow(length: .seconds(2), limit: 20), RateWindow(length: .seconds(20), limit: 200)])
+    static let spec = BudgetSpec(windows: [RateWindow(length: .seconds(4), limit: 40), RateWindow(length: .seconds(20), limit: 200)])
 
-    let sandbox: ScalevSandbox
-    let client: HTTPClient
-    let store: any Store
+    let harness: SandboxHarness
+    let fixture: StoreFixture
     let budgets: RateBudgets
-    let folder: URL
     private let log = Mutex<[Attempt]>([])
 
-    private init(sandbox: ScalevSandbox, client: HTTPClient, store: any Store, folder: URL) {
-        self.sandbox = sandbox
-        self.client = client
-        self.store = store
-        self.budgets = RateBudgets(ledger: store)
-        self.folder = folder
+    private init(harness: SandboxHarness, fixture: StoreFixture) {
+        self.harness = harness
+        self.fixture = fixture
+        self.budgets = RateBudgets(ledger: fixture.store)
     }
 
     static func start() async throws -> SandboxBudget {
         let configuration = SandboxConfiguration(
-            seededOrderCount: 10, businessRateLimits: [.init(limit: 20, seconds: 2), .init(limit: 200, seconds: 20)])
-        let sandbox = try await ScalevSandbox.start(configuration)
+            seededOrderCount: 10, businessRateLimits: spec.windows)
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-budget-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try await StoreLocation.sqlite(path: folder.appendingPathComponent("lunas.db").path).open(options: StoreOptions(purgeInterval: nil))
-        return SandboxBudget(sandbox: sandbox, client: client, store: store, folder: folder)
+        let harness = try await SandboxHarness.start(configuration, clock: .running, http: clientConfiguration)
+        return SandboxBudget(harness: harness, fixture: try await StoreFixture.open(.sqlite))
     }
 
-    func stop() async {
-        try? await client.shutdown()
-        await sandbox.stop()
-        await store.close()
-        try? FileManager.default.removeItem(at: folder)
+    var sandbox: ScalevSandbox { harness.sandbox }
+    var client: HTTPClient { harness.http }
+    var store: any Store { fixture.store }
+
+    func stop() async throws {
+        try await harness.stop()
+        try await fixture.close()
     }
 
     var attempts: [Attempt] { log.withLock { $0 } }
@@ -61,9 +58,19 @@ final class SandboxBudget: Sendable {
         log.withLock { $0.append(Attempt(at: at, script: script, status: status, gated: false)) }
     }
 
-    /// One request through the budget: acquire, send, observe; a 429 is retried through the budget.
-    func gatedGet(script: String, weight: Int) async throws {
+    /// Every request to the business key from now on waits `milliseconds` (a range: each drawn
+    /// from it) before the sandbox counts it (a fault rule).
+    func addLatency(_ milliseconds: ClosedRange<Int>) async throws {
+        let body = #"{"route":"*","latency_ms":\#(milliseconds.lowerBound),"latency_max_ms":\#(milliseconds.upperBound)}"#
+        let reply = try await harness.request("POST", "/_sandbox/faults", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        precondition((200...299).contains(reply.status), "the sandbox refused the fault rule: \(reply.status)")
+    }
+
+    /// One request through the budget (`through` another process's budgets over the same
+    /// ledger, if given): acquire, send, observe; a 429 is retried through the budget.
+    func gatedGet(script: String, weight: Int, through other: RateBudgets? = nil) async throws {
         let credential = "business"
+        let budgets = other ?? self.budgets
         while true {
             let grant = try await budgets.acquire(credential: credential, spec: Self.spec, script: script, weight: weight, deadline: nil, onLongWait: nil)
             let at = ContinuousClock.now
@@ -95,7 +102,7 @@ final class SandboxBudget: Sendable {
 }
 
 /// The measure: over `[t0, t0 + 60 s)`, t0 being the first gated send, the windows allow at
-/// most `min over windows of limit * ceil(60 s / length)` = min(20 * 30, 200 * 3) = 600 requests.
+/// most `min over windows of limit * ceil(60 s / length)` = min(40 * 15, 200 * 3) = 600 requests.
 struct Utilisation: CustomStringConvertible {
     static let length = Duration.seconds(60)
     static let allowed = 600

@@ -1,15 +1,16 @@
 import Foundation
+import LunasTesting
+import ScalevModel
 import ScalevSandbox
 import Testing
 
-@Suite("Auth, scopes and rate limits")
+@Suite("Auth, scopes and rate limits", .testScope)
 struct AuthAndRateLimitTests {
     @Test("401 and 403 bodies; sk_ has every scope, rk_ only read scopes; /v3/me")
     func authFamilies() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let missing = try await harness.get("/v3/orders", headers: [:])
-        #expect(missing.status == 401 && missing.json["error"].stringValue != nil && missing.json["error_code"].stringValue != nil)
+        #expect(missing.status == 401 && missing.json["error"].textValue != nil && missing.json["error_code"].textValue != nil)
         #expect(try await harness.get("/v3/orders", headers: ["Authorization": "Bearer sk_wrong"]).json["error"] == "Invalid API key")
         #expect(try await harness.get("/v3/orders", headers: harness.restricted).status == 200)
         let forbidden = try await harness.post("/v3/orders", try await harness.digitalOrderBody(), headers: harness.restricted)
@@ -28,8 +29,7 @@ struct AuthAndRateLimitTests {
 
     @Test("business limit triggers at exactly N with headers and a plain-text 429, then frees with the clock")
     func businessLimit() async throws {
-        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, businessRateLimits: [RateWindow(limit: 5, seconds: 60), RateWindow(limit: 8, seconds: 600)]))
-        defer { Task { await harness.stop() } }
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, businessRateLimits: [RateWindow(length: .seconds(60), limit: 5), RateWindow(length: .seconds(600), limit: 8)]))
         var resets: Set<String> = []
         for index in 0..<5 {
             let reply = try await harness.get("/v3/stores")
@@ -63,8 +63,7 @@ struct AuthAndRateLimitTests {
     @Test("sliding log: no more than N in any interval, wherever it starts")
     func slidingWindowHardCase() async throws {
         // Margins of seconds so that real time passing under a loaded test run cannot blur them.
-        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, businessRateLimits: [RateWindow(limit: 3, seconds: 100)]))
-        defer { Task { await harness.stop() } }
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, businessRateLimits: [RateWindow(length: .seconds(100), limit: 3)]))
         #expect(try await harness.get("/v3/stores").status == 200)
         try await harness.advanceClock(90)
         #expect(try await harness.get("/v3/stores").status == 200)
@@ -81,8 +80,7 @@ struct AuthAndRateLimitTests {
     @Test("storefront traffic is limited per client address; the trusted header names it")
     func storefrontPerAddress() async throws {
         let harness = try await SandboxHarness.start(SandboxConfiguration(
-            seededOrderCount: 60, storefrontRateLimits: [RateWindow(limit: 3, seconds: 60)], trustedClientAddressHeader: "X-Test-Client"))
-        defer { Task { await harness.stop() } }
+            seededOrderCount: 60, storefrontRateLimits: [RateWindow(length: .seconds(60), limit: 3)], trustedClientAddressHeader: "X-Test-Client"))
         var a = harness.storefront
         a["X-Test-Client"] = "10.0.0.1"
         var b = harness.storefront
@@ -95,12 +93,11 @@ struct AuthAndRateLimitTests {
     @Test("admin rate-limit spec replaces business windows")
     func adminRateLimits() async throws {
         let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60))
-        defer { Task { await harness.stop() } }
         #expect(try await harness.admin("PUT", "/rate-limits", ["business": "2/2s,200/20s"]).json["business"] == "2/2s,200/20s")
         #expect(try await harness.get("/v3/stores").header("X-Ratelimit-Limit") == "2")
         #expect(try await harness.get("/v3/stores").status == 200)
         #expect(try await harness.get("/v3/stores").status == 429)
-        #expect(RateWindow.parseList("20/2s,200/20s") == [RateWindow(limit: 20, seconds: 2), RateWindow(limit: 200, seconds: 20)])
-        #expect(RateWindow.parseList("20/x") == nil)
+        #expect(try RateWindow.list(parsing: "20/2s,200/20s") == [RateWindow(length: .seconds(2), limit: 20), RateWindow(length: .seconds(20), limit: 200)])
+        #expect(throws: RateWindowSyntaxError.self) { try RateWindow.list(parsing: "20/x") }
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
+import LunasTesting
+import ScalevModel
 import ScalevSandbox
 import Testing
 
-@Suite("Catalog conformance")
+@Suite("Catalog conformance", .testScope)
 struct ConformanceTests {
     /// Fills path parameters with ids that exist where the sandbox has them.
     static func concrete(_ path: String) -> String {
@@ -27,14 +29,13 @@ struct ConformanceTests {
     @Test("every catalogued v3 operation is served with its auth, scopes and required body fields")
     func catalog() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let operations = harness.sandbox.catalog.operations
         #expect(operations.count == 240)
         let served = operations.filter { harness.sandbox.serves(method: $0.method, template: $0.path) }
         print("catalog coverage: \(served.count)/\(operations.count) operations served")
         #expect(served.count == operations.count)
 
-        let noScopes = try await harness.admin("POST", "/keys", ["scopes": []]).json["key"].stringValue ?? ""
+        let noScopes = try await harness.admin("POST", "/keys", ["scopes": []]).json["key"].textValue ?? ""
         var checked = 0
         for operation in operations {
             let path = Self.concrete(operation.path)
@@ -46,17 +47,18 @@ struct ConformanceTests {
                 let forbidden = try await harness.send(operation.method, path, headers: ["Authorization": "Bearer \(noScopes)"])
                 #expect(forbidden.status == 403, "\(operation.method) \(operation.path) without \(operation.scopes)")
                 // A restricted key with exactly that scope passes the scope check.
-                let scoped = try await harness.admin("POST", "/keys", ["scopes": .array(operation.scopes.map(JSONValue.string))]).json["key"].stringValue ?? ""
-                let allowed = try await harness.send(operation.method, path, headers: ["Authorization": "Bearer \(scoped)"], json: operation.hasBody && !operation.multipart ? [:] : nil)
+                let scoped = try await harness.admin("POST", "/keys", ["scopes": .array(operation.scopes.map(JSON.string))]).json["key"].textValue ?? ""
+                let allowed = try await harness.send(operation.method, path, headers: ["Authorization": "Bearer \(scoped)"], json: operation.body != nil && !operation.isMultipart ? [:] : nil)
                 #expect(allowed.status != 403 && allowed.status != 401, "\(operation.method) \(operation.path) with \(operation.scopes)")
             }
             // Required body fields are enforced.
-            if !operation.requiredBodyFields.isEmpty {
-                let reply = try await harness.send(operation.method, path, headers: harness.business, json: operation.multipart ? nil : [:])
+            let requiredFields = operation.body?.requiredFields ?? []
+            if !requiredFields.isEmpty {
+                let reply = try await harness.send(operation.method, path, headers: harness.business, json: operation.isMultipart ? nil : [:])
                 #expect(reply.status == 422, "\(operation.method) \(operation.path) with an empty body")
-                let fields = Set(reply.json["errors"].arrayValue?.compactMap { $0["field"].stringValue } ?? [])
-                #expect(fields.isSuperset(of: operation.requiredBodyFields) || reply.json["error_code"] == "not_found",
-                    "\(operation.method) \(operation.path) names \(operation.requiredBodyFields)")
+                let fields = Set(reply.json["errors"].arrayValue?.compactMap { $0["field"].textValue } ?? [])
+                #expect(fields.isSuperset(of: requiredFields) || reply.json["error_code"] == "not_found",
+                    "\(operation.method) \(operation.path) names \(requiredFields)")
             }
             checked += 1
         }
@@ -66,7 +68,6 @@ struct ConformanceTests {
     @Test("the generic layer round-trips create, get, list, update, delete")
     func genericRoundTrip() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let created = try await harness.post("/v3/discount-codes", ["code": "HEMAT10", "amount": 10, "amount_type": "percentage", "applied_to": "product"])
         #expect(created.status == 200)
         let id = try #require(created.json["id"].intValue)

@@ -1,9 +1,11 @@
 import Crypto
 import Foundation
+import LunasTesting
+import ScalevModel
 import ScalevSandbox
 import Testing
 
-@Suite("OAuth and legacy v2")
+@Suite("OAuth and legacy v2", .testScope)
 struct OAuthAndV2Tests {
     static func base64URL(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -12,7 +14,6 @@ struct OAuthAndV2Tests {
     @Test("authorization code with PKCE S256, scopes enforced, rotation, reuse revokes, 1-hour expiry")
     func oauthFlow() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let credentials = harness.credentials
         let verifier = "verifier-" + String(repeating: "abc", count: 15)
         let challenge = Self.base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
@@ -26,7 +27,7 @@ struct OAuthAndV2Tests {
         #expect(try await harness.get(authorizePath.replacingOccurrences(of: "S256", with: "plain"), headers: [:]).status == 400)
 
         let token = "/v3/oauth/token"
-        let client: JSONValue = ["client_id": .string(credentials.oauthClientID), "client_secret": .string(credentials.oauthClientSecret)]
+        let client: JSON = ["client_id": .string(credentials.oauthClientID), "client_secret": .string(credentials.oauthClientSecret)]
         var exchange = client
         exchange["grant_type"] = "authorization_code"
         exchange["code"] = .string(code)
@@ -39,7 +40,7 @@ struct OAuthAndV2Tests {
         exchange["code_verifier"] = .string(verifier)
         let tokens = try await harness.post(token, exchange, headers: [:])
         #expect(tokens.status == 200 && tokens.json["expires_in"] == 3600 && tokens.json["token_type"] == "Bearer")
-        let bearer = ["Authorization": "Bearer \(tokens.json["access_token"].stringValue ?? "")"]
+        let bearer = ["Authorization": "Bearer \(tokens.json["access_token"].textValue ?? "")"]
         #expect(try await harness.get("/v3/orders", headers: bearer).status == 200)
         #expect(try await harness.get("/v3/stores", headers: bearer).status == 403)
         #expect(try await harness.get("/v3/me", headers: bearer).json["auth_method"] == "oauth")
@@ -51,14 +52,14 @@ struct OAuthAndV2Tests {
         let rotated = try await harness.post(token, refresh, headers: [:])
         #expect(rotated.status == 200 && rotated.json["refresh_token"] != tokens.json["refresh_token"])
         #expect(try await harness.post(token, refresh, headers: [:]).status == 400)
-        let newBearer = ["Authorization": "Bearer \(rotated.json["access_token"].stringValue ?? "")"]
+        let newBearer = ["Authorization": "Bearer \(rotated.json["access_token"].textValue ?? "")"]
         #expect(try await harness.get("/v3/orders", headers: newBearer).status == 401)
 
         // A fresh grant expires after an hour of simulated time.
         let code3 = try #require(URLComponents(string: try await harness.get(authorizePath, headers: [:]).header("Location") ?? "")?.queryItems?.first { $0.name == "code" }?.value)
         exchange["code"] = .string(code3)
         let third = try await harness.post(token, exchange, headers: [:]).json
-        let thirdBearer = ["Authorization": "Bearer \(third["access_token"].stringValue ?? "")"]
+        let thirdBearer = ["Authorization": "Bearer \(third["access_token"].textValue ?? "")"]
         #expect(try await harness.get("/v3/orders", headers: thirdBearer).status == 200)
         try await harness.advanceClock(3601)
         #expect(try await harness.get("/v3/orders", headers: thirdBearer).json["error_code"] == "token_expired")
@@ -67,15 +68,14 @@ struct OAuthAndV2Tests {
     @Test("v2 envelope, last_id and page pagination, 30 per 5 s per client")
     func legacyV2() async throws {
         // Scalev's v2 window is 30 per 5 s; a 60 s window keeps the count exact on a loaded machine.
-        #expect(SandboxConfiguration.scalevV2Limits == [RateWindow(limit: 30, seconds: 5)])
-        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, v2RateLimits: [RateWindow(limit: 30, seconds: 60)]))
-        defer { Task { await harness.stop() } }
+        #expect(SandboxConfiguration.scalevV2Limits == [RateWindow(length: .seconds(5), limit: 30)])
+        let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 60, v2RateLimits: [RateWindow(length: .seconds(60), limit: 30)]))
         let first = try await harness.get("/v2/orders?page_size=10").json
         #expect(first["code"] == 200 && first["status"] == "Success")
-        let lastID = try #require(first["data"]["last_id"].stringValue)
+        let lastID = try #require(first["data"]["last_id"].textValue)
         let second = try await harness.get("/v2/orders?page_size=10&last_id=\(lastID)").json
-        let a = first["data"]["results"].arrayValue?.compactMap { $0["id"].stringValue } ?? []
-        let b = second["data"]["results"].arrayValue?.compactMap { $0["id"].stringValue } ?? []
+        let a = first["data"]["results"].arrayValue?.compactMap { $0["id"].textValue } ?? []
+        let b = second["data"]["results"].arrayValue?.compactMap { $0["id"].textValue } ?? []
         #expect(a.count == 10 && b.count == 10 && Set(a).isDisjoint(with: b) && (b.first ?? "") < (a.last ?? ""))
         let products = try await harness.get("/v2/products?page=2&page_size=5").json["data"]
         #expect(products["page"] == 2 && products["results"].arrayValue?.count == 2)

@@ -1,4 +1,6 @@
 import Foundation
+import LunasTesting
+import ScalevModel
 import ScalevSandbox
 import Testing
 
@@ -6,12 +8,11 @@ import Testing
 /// hold them to what scanning the whole filtered list gives (`ListScanReference`), for every
 /// boundary of a list, both directions, several page sizes, filters and cursors naming ids that
 /// are not on the list.
-@Suite("Cursor pagination")
+@Suite("Cursor pagination", .testScope)
 struct PaginationTests {
     @Test("orders: every next/previous cursor gives the page a scan of the whole list gives, with and without filters")
     func ordersMatchListScan() async throws {
         let harness = try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: 90, rateLimitingEnabled: false))
-        defer { Task { await harness.stop() } }
         let all = try await ListScanReference.walk(harness, "/v3/orders?")
         #expect(all.count >= 90)
         #expect(all == all.sorted { ListScanReference.sortKey($0) > ListScanReference.sortKey($1) })
@@ -47,16 +48,15 @@ struct PaginationTests {
     @Test("numeric ids: a cursor naming an id with leading zeros, a missing id, every id; customers and a generic collection")
     func numericIDsMatchListScan() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         for index in 0..<12 {
             #expect(try await harness.post("/v3/customers", ["name": .string("Pager \(index)"), "email": .string("pager\(index)@example.com")]).status == 200)
         }
         // A generic, catalog-driven collection (paginated in the catalog), one of its items deleted.
         let catalog = try OperationCatalog.bundled()
-        #expect(catalog.operations.first { $0.method == "GET" && $0.path == "/v3/discount-codes" }?.paginated == true)
+        #expect(catalog.operations.first { $0.method == "GET" && $0.path == "/v3/discount-codes" }?.isPaginated == true)
         var codes: [Int] = []
         for index in 0..<9 {
-            let body: JSONValue = ["code": .string("PAGE\(index)"), "amount": 10, "amount_type": "percentage", "applied_to": "product"]
+            let body: JSON = ["code": .string("PAGE\(index)"), "amount": 10, "amount_type": "percentage", "applied_to": "product"]
             codes.append(try #require(try await harness.post("/v3/discount-codes", body).json["id"].intValue))
         }
         #expect(try await harness.send("DELETE", "/v3/discount-codes/\(codes[4])", headers: harness.business).status == 204)
@@ -81,26 +81,25 @@ struct PaginationTests {
     @Test("list bodies are canonical JSON, and a changed or deleted order is served changed at once")
     func servedBytesFollowChanges() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         for path in ["/v3/orders?page_size=5", "/v3/customers?page_size=5", "/v3/stores", "/v3/bundles", "/v3/orders?page_size=3&columns=status,tags"] {
             let reply = try await harness.get(path)
             #expect(reply.status == 200)
             #expect(reply.header("content-type") == "application/json; charset=utf-8")
-            #expect(reply.body == reply.json.serialized(), "\(path) is not served as JSONValue.serialized() gives it")
+            #expect(reply.body == reply.json.encoded(), "\(path) is not served as JSON.encoded() gives it")
         }
         let before = try await harness.get("/v3/orders?page_size=5").json
         let first = try #require(before["data"].arrayValue?.first)
-        let id = try #require(first["id"].stringValue)
+        let id = try #require(first["id"].textValue)
         #expect(try await harness.patch("/v3/orders/\(id)", ["notes": "paged again"]).status == 200)
         let after = try await harness.get("/v3/orders?page_size=5")
         #expect(after.json["data"].arrayValue?.first?["notes"] == "paged again")
         #expect(after.json["data"].arrayValue?.first == (try await harness.get("/v3/orders/\(id)").json))
-        #expect(after.body == after.json.serialized())
+        #expect(after.body == after.json.encoded())
         #expect(try await harness.post("/v3/orders/\(id)/update-tags", ["tags": ["paged"]]).status == 200)
         #expect(try await harness.get("/v3/orders?page_size=5").json["data"].arrayValue?.first?["tags"] == ["paged"])
         #expect(try await harness.post("/v3/orders/delete", ["ids": [.string(id)]]).status == 200)
         let gone = try await harness.get("/v3/orders?page_size=5").json["data"].arrayValue ?? []
-        #expect(!gone.contains { $0["id"].stringValue == id })
+        #expect(!gone.contains { $0["id"].textValue == id })
         #expect(gone.first == before["data"].arrayValue?.dropFirst().first)
         // A new order goes first; a reset serves the new store.
         let created = try await harness.post("/v3/orders", try await harness.digitalOrderBody()).json
@@ -114,7 +113,6 @@ struct PaginationTests {
     @Test("cursor text: padded or unpadded base64url is read; malformed, empty-key, unknown-direction or non-ASCII cursors are 400")
     func cursorText() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let list = try await ListScanReference.walk(harness, "/v3/orders?")
         let boundary = list[3]
         let expected = ListScanReference.page(list, size: 5, cursor: ("n", boundary))
@@ -133,7 +131,6 @@ struct PaginationTests {
     @Test("v2 orders: last_id pages match a scan of the whole list")
     func v2OrdersMatchListScan() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let all = try await ListScanReference.walk(harness, "/v3/orders?")
         let completed = try await ListScanReference.walk(harness, "/v3/orders?status=completed&")
         for (query, list) in [("", all), ("status=completed&", completed)] {
@@ -141,7 +138,7 @@ struct PaginationTests {
                 let path = "/v2/orders?\(query)page_size=7" + (lastID.map { "&last_id=\($0)" } ?? "")
                 let data = try await harness.get(path).json["data"]
                 let below = lastID.map { id in list.filter { ListScanReference.sortKey($0) < ListScanReference.sortKey(id) } } ?? list
-                #expect((data["results"].arrayValue ?? []).compactMap { $0["id"].stringValue } == Array(below.prefix(7)), "\(path)")
+                #expect((data["results"].arrayValue ?? []).compactMap { $0["id"].textValue } == Array(below.prefix(7)), "\(path)")
                 #expect(data["has_next"] == .bool(below.count > 7), "\(path)")
             }
         }
@@ -173,10 +170,10 @@ enum ListScanReference {
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func summary(_ page: JSONValue) -> Summary {
+    static func summary(_ page: JSON) -> Summary {
         Summary(
-            ids: (page["data"].arrayValue ?? []).compactMap { $0["id"].stringValue }, hasNext: page["has_next"] == true,
-            hasPrevious: page["has_previous"] == true, next: page["next_cursor"].stringValue, previous: page["previous_cursor"].stringValue)
+            ids: (page["data"].arrayValue ?? []).compactMap { $0["id"].textValue }, hasNext: page["has_next"] == true,
+            hasPrevious: page["has_previous"] == true, next: page["next_cursor"].textValue, previous: page["previous_cursor"].textValue)
     }
 
     /// The page of `ids` (the whole list, in served order) for a cursor, as the scan gave it.
@@ -214,8 +211,8 @@ enum ListScanReference {
         var cursor: String?
         repeat {
             let page = try await harness.get(prefix + "page_size=25" + (cursor.map { "&next_cursor=\($0)" } ?? "")).json
-            ids += (page["data"].arrayValue ?? []).compactMap { $0["id"].stringValue }
-            cursor = page["has_next"] == true ? page["next_cursor"].stringValue : nil
+            ids += (page["data"].arrayValue ?? []).compactMap { $0["id"].textValue }
+            cursor = page["has_next"] == true ? page["next_cursor"].textValue : nil
         } while cursor != nil
         return ids
     }

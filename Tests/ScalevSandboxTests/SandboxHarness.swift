@@ -1,87 +1,48 @@
-import AsyncHTTPClient
 import Foundation
+import LunasTesting
+import ScalevModel
 import ScalevSandbox
 
-/// A running sandbox plus an HTTP client speaking to it over loopback.
-struct SandboxHarness: Sendable {
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [String: String]
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: JSONValue { JSONValue.parse(body) ?? .null }
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
-    }
+/// The sandbox's own tests speak JSON, with the seeded credentials as header sets.
+extension SandboxHarness {
+    typealias Reply = SandboxReply
 
-    let sandbox: ScalevSandbox
-    let client: HTTPClient
-
-    /// Tests that do not page through orders seed fewer of them: starting is then quicker.
-    static let quick = SandboxConfiguration(seededOrderCount: 60, rateLimitingEnabled: false)
-
-    static func start(_ configuration: SandboxConfiguration = SandboxHarness.quick) async throws -> SandboxHarness {
-        var configuration = configuration
-        configuration.frozenClock = true // time moves only when a test advances it
-        let sandbox = try await ScalevSandbox.start(configuration)
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.redirectConfiguration = .disallow
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        return SandboxHarness(sandbox: sandbox, client: client)
-    }
-
-    func stop() async {
-        try? await client.shutdown()
-        await sandbox.stop()
-    }
-
-    var credentials: SandboxCredentials { sandbox.credentials }
     var business: [String: String] { ["Authorization": "Bearer \(credentials.businessKey)"] }
     var restricted: [String: String] { ["Authorization": "Bearer \(credentials.restrictedKey)"] }
     var storefront: [String: String] { ["X-Scalev-Storefront-Api-Key": credentials.storefrontKey] }
     var storePath: String { "/v3/stores/\(credentials.storeUniqueID)" }
 
     @discardableResult
-    func send(_ method: String, _ path: String, headers: [String: String] = [:], json: JSONValue? = nil, raw: String? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: sandbox.baseURL + path)
-        request.method = .init(rawValue: method)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(json.serialized())
-        } else if let raw {
-            request.body = .bytes(Array(raw.utf8))
-        }
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let body = try await response.body.collect(upTo: 16 << 20)
-        var headers: [String: String] = [:]
-        for (name, value) in response.headers { headers[name.lowercased()] = value }
-        return Reply(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
+    func send(_ method: String, _ path: String, headers: [String: String] = [:], json: JSON? = nil, raw: String? = nil) async throws -> Reply {
+        var fields = headers.map { ($0.key, $0.value) }
+        if json != nil { fields.append(("Content-Type", "application/json")) }
+        return try await request(method, path, headers: fields, body: json.map { $0.encoded() } ?? raw.map { Array($0.utf8) })
     }
 
     func get(_ path: String, headers: [String: String]? = nil) async throws -> Reply {
         try await send("GET", path, headers: headers ?? business)
     }
 
-    func post(_ path: String, _ json: JSONValue = [:], headers: [String: String]? = nil) async throws -> Reply {
+    func post(_ path: String, _ json: JSON = [:], headers: [String: String]? = nil) async throws -> Reply {
         try await send("POST", path, headers: headers ?? business, json: json)
     }
 
-    func patch(_ path: String, _ json: JSONValue, headers: [String: String]? = nil) async throws -> Reply {
+    func patch(_ path: String, _ json: JSON, headers: [String: String]? = nil) async throws -> Reply {
         try await send("PATCH", path, headers: headers ?? business, json: json)
     }
 
     /// Admin API call.
     @discardableResult
-    func admin(_ method: String, _ path: String, _ json: JSONValue? = nil) async throws -> Reply {
+    func admin(_ method: String, _ path: String, _ json: JSON? = nil) async throws -> Reply {
         try await send(method, "/_sandbox" + path, json: json)
     }
 
     func advanceClock(_ seconds: Double) async throws {
-        try await admin("POST", "/clock/advance", ["seconds": .double(seconds)])
+        try await advanceClock(by: seconds)
     }
 
     /// Logs the seeded customer in; returns the token response.
-    func customerLogin() async throws -> JSONValue {
+    func customerLogin() async throws -> JSON {
         let reply = try await post(
             storePath + "/public/auth/login",
             ["email": .string(credentials.customerEmail), "password": .string(credentials.customerPassword), "login_as": "customer"],
@@ -89,12 +50,12 @@ struct SandboxHarness: Sendable {
         return reply.json
     }
 
-    func customerHeaders(_ tokens: JSONValue) -> [String: String] {
-        ["Authorization": "Bearer \(tokens["access"].stringValue ?? "")"]
+    func customerHeaders(_ tokens: JSON) -> [String: String] {
+        ["Authorization": "Bearer \(tokens["access"].textValue ?? "")"]
     }
 
     /// A digital order body for the storefront store.
-    func digitalOrderBody() async throws -> JSONValue {
+    func digitalOrderBody() async throws -> JSON {
         let products = try await get("/v3/products?page_size=25").json["data"].arrayValue ?? []
         let ebook = products.first { $0["item_type"] == "digital" }
         return [
@@ -103,4 +64,8 @@ struct SandboxHarness: Sendable {
             "ordervariants": [["variant_unique_id": ebook?["variants"].arrayValue?.first?["unique_id"] ?? .null, "quantity": 1]],
         ]
     }
+}
+
+extension SandboxReply {
+    var json: JSON { JSON.parse(body) ?? .null }
 }

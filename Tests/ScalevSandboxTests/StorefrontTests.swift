@@ -1,13 +1,14 @@
 import Foundation
+import LunasTesting
+import ScalevModel
 import ScalevSandbox
 import Testing
 
-@Suite("Storefront public and checkout intents")
+@Suite("Storefront public and checkout intents", .testScope)
 struct StorefrontTests {
     @Test("items, product, payment methods, guest cart with token, shipping, summary, checkout 201, public order, payment")
     func guestCheckout() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let base = harness.storePath + "/public"
         let sf = harness.storefront
         let items = try await harness.get(base + "/items", headers: sf).json
@@ -16,7 +17,7 @@ struct StorefrontTests {
         #expect(product.status == 200 && product.json["variants"].arrayValue?.count == 2)
         #expect(try await harness.get(base + "/products/nope", headers: sf).status == 404)
         let methods = try await harness.get(base + "/payment-methods", headers: sf).json
-        #expect(methods["is_paginated"] == false && methods["data"].arrayValue?.first?["code"].stringValue != nil)
+        #expect(methods["is_paginated"] == false && methods["data"].arrayValue?.first?["code"].textValue != nil)
 
         let first = try await harness.get(base + "/cart", headers: sf)
         let token = try #require(first.header("X-Scalev-Guest-Token"))
@@ -42,37 +43,36 @@ struct StorefrontTests {
             "shipping_postal_code": "10110", "courier_service_id": courier["courier_service_id"], "payment_method": "qris",
         ], headers: guest)
         #expect(order.status == 201)
-        let slug = try #require(order.json["secret_slug"].stringValue)
+        let slug = try #require(order.json["secret_slug"].textValue)
         #expect(order.json["orderlines"].arrayValue?.first?["quantity"] == 3)
         #expect(try await harness.get(base + "/cart", headers: guest).json["item_count"] == 0)
         let page = try await harness.get(base + "/orders/\(slug)", headers: sf)
         #expect(page.status == 200 && page.json["id"] == order.json["id"])
         let payment = try await harness.post(base + "/orders/\(slug)/payment", headers: sf)
-        #expect(payment.json["pg_payment_info"]["qr_string"].stringValue != nil)
+        #expect(payment.json["pg_payment_info"]["qr_string"].textValue != nil)
         #expect(try await harness.post(base + "/orders/\(slug)/payment", headers: sf).json == payment.json)
         #expect(try await harness.get(base + "/orders/unknown", headers: sf).status == 404)
         // The business side sees it.
-        #expect(try await harness.get("/v3/orders/\(order.json["id"].stringValue ?? "")").status == 200)
+        #expect(try await harness.get("/v3/orders/\(order.json["id"].textValue ?? "")").status == 200)
     }
 
     @Test("checkout intents: start, snapshot, stale sequence, bad token, abandoned after 15 minutes, follow-up once, completed")
     func checkoutIntents() async throws {
         let harness = try await SandboxHarness.start()
-        defer { Task { await harness.stop() } }
         let base = harness.storePath + "/public/checkout-intents"
         let sf = harness.storefront
         let session = UUID().uuidString.lowercased()
-        let start: JSONValue = ["recaptcha_token": "ok", "client_session_id": .string(session), "form_widget_id": "main-form"]
+        let start: JSON = ["recaptcha_token": "ok", "client_session_id": .string(session), "form_widget_id": "main-form"]
         let started = try await harness.post(base, start, headers: sf)
         #expect(started.status == 201 && started.json["status"] == "active")
-        let id = try #require(started.json["id"].stringValue)
-        let token = try #require(started.json["checkout_intent_token"].stringValue)
+        let id = try #require(started.json["id"].textValue)
+        let token = try #require(started.json["checkout_intent_token"].textValue)
         #expect(token.hasPrefix("cit_"))
         #expect(try await harness.post(base, ["recaptcha_token": "ok"], headers: sf).status == 422)
         #expect(try await harness.post(base, ["recaptcha_token": "invalid", "client_session_id": .string(session), "form_widget_id": "x"], headers: sf).status == 403)
         var withToken = sf
         withToken["X-Scalev-Checkout-Intent-Token"] = token
-        let snapshot: JSONValue = ["sequence": 2, "fields": ["name": "Dewi", "email": "dewi@example.com"], "items": [["type": "variant", "variant_id": 9006, "quantity": 1]]]
+        let snapshot: JSON = ["sequence": 2, "fields": ["name": "Dewi", "email": "dewi@example.com"], "items": [["type": "variant", "variant_id": 9006, "quantity": 1]]]
         #expect(try await harness.patch(base + "/\(id)", snapshot, headers: withToken).status == 204)
         #expect(try await harness.patch(base + "/\(id)", ["sequence": 1, "fields": ["name": "Stale"]], headers: withToken).status == 204)
         var badToken = sf

@@ -1,16 +1,10 @@
+import LunasTesting
 import Scalev
+import ScalevModel
 import Testing
 
-@Suite("Operation catalog and call")
+@Suite("Operation catalog and call", .testScope)
 struct CatalogTests {
-    @Test("the bundled catalog has all 240 operations")
-    func bundled() throws {
-        let catalog = try OperationCatalog.bundled()
-        #expect(catalog.operations.count == 240)
-        #expect(catalog.operation("listOrders")?.path == "/v3/orders")
-        #expect(catalog.operation("getOrder")?.pathParameters.map(\.name) == ["id"])
-    }
-
     @Test("unknown operation names and parameters are answered with the nearest name")
     func suggestions() throws {
         let catalog = try OperationCatalog.bundled()
@@ -35,8 +29,8 @@ struct CatalogTests {
         let catalog = try OperationCatalog.bundled()
         let get = try catalog.request("getOrder", ["id": "01J/x y"])
         #expect(get.method == "GET" && get.path == "/v3/orders/01J%2Fx%20y" && get.body == nil)
-        let list = try catalog.request("listOrders", ["page_size": 5, "status": ["paid", "shipped"], "is_repeat": false])
-        #expect(list.query.map { "\($0.0)=\($0.1)" } == ["is_repeat=false", "page_size=5", "status=paid,shipped"])
+        let list = try catalog.request("listOrders", ["page_size": 5, "status": ["pending", "shipped"], "is_repeat": false])
+        #expect(list.query.map { "\($0.0)=\($0.1)" } == ["is_repeat=false", "page_size=5", "status=pending,shipped"])
         let tags = try catalog.request("updateOrderTags", ["id": "abc", "tags": ["vip"]])
         #expect(tags.method == "POST" && tags.path == "/v3/orders/abc/update-tags" && tags.body == ["tags": ["vip"]])
         let whole = try catalog.request("updateOrderTags", ["id": "abc", "body": ["tags": ["a"]]])
@@ -47,6 +41,14 @@ struct CatalogTests {
         #expect(missing?.code == "missing_required")
         #expect(Set(missing?.errors.map(\.field) ?? []) == ["store_unique_id", "customer_name"])
         #expect(missing?.description.hasPrefix("POST /v3/orders -> not sent missing_required: createOrder needs") == true)
+        let status = #expect(throws: ScalevError.self) { try catalog.request("listOrders", ["status": ["pending", "paid"]]) }
+        #expect(status?.code == "invalid_parameter" && status?.errors.map(\.field) == ["status"])
+        #expect(status?.message.hasPrefix("listOrders: status 'paid' is not one of: draft, pending, confirmed,") == true, "\(status?.message ?? "")")
+        let typed = #expect(throws: ScalevError.self) { try catalog.request("listOrders", ["page_size": "many"]) }
+        #expect(typed?.message == "listOrders: page_size must be an integer, got a string")
+        #expect(try catalog.request("listOrders", ["page_size": "5", "store_id": 3288, "b_uid": "biz"]).query.count == 3)
+        let cursor = #expect(throws: ScalevError.self) { try catalog.request("listOrders", ["cursor": "abc"]) }
+        #expect(cursor?.message == "unknown parameter 'cursor' for listOrders, did you mean 'next_cursor'?")
         let upload = #expect(throws: ScalevError.self) { try catalog.request("uploadOrders", [:]) }
         #expect(upload?.code == "unsupported_operation")
     }
@@ -56,13 +58,13 @@ struct CatalogTests {
         let sandbox = try await TestSandbox.start()
         let client = sandbox.business
         let page = try await client.call("listOrders", ["page_size": 3], context: sandbox.context())
-        let orders = page.value["data"]?.arrayValue ?? []
+        let orders = page.value["data"].arrayValue ?? []
         #expect(orders.count == 3)
-        let id = try #require(orders.first?["id"]?.stringValue)
+        let id = try #require(orders.first?["id"].stringValue)
         let order = try await client.call("getOrder", ["id": .string(id)], context: sandbox.context())
         #expect(order.value["id"] == .string(id))
         let missing = await sandbox.expectError { _ = try await client.call("createOrder", ["customer_name": "X"], context: sandbox.context()) }
         #expect(missing?.status == nil && missing?.errors.map(\.field) == ["store_unique_id"])
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 }

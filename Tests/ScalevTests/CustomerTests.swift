@@ -1,9 +1,10 @@
 import Foundation
 import LunasStore
+import LunasTesting
 @testable import Scalev
 import Testing
 
-@Suite("Customer sessions")
+@Suite("Customer sessions", .testScope)
 struct CustomerTests {
     @Test("password login, OTP login, wrong password")
     func logins() async throws {
@@ -17,7 +18,7 @@ struct CustomerTests {
         let pacer = RecordingPacer()
         let client = sandbox.client(.customer(session), vault: vault, pacer: pacer)
         let me = try await client.send(ScalevRequest(method: "GET", path: sandbox.storePath + "/customers/me"), context: sandbox.context())
-        #expect(me.value["customer"]?["email"] == .string(c.customerEmail))
+        #expect(me.value["customer"]["email"] == .string(c.customerEmail))
         #expect(pacer.admits.first?.family == .storefront)
 
         let otpSession = CustomerSession(vaultName: "customer/otp", storeID: c.otpStoreUniqueID, publishableKey: c.otpStorefrontKey)
@@ -25,11 +26,11 @@ struct CustomerTests {
             email: c.otpCustomerEmail, password: c.customerPassword, session: otpSession, configuration: sandbox.configuration(), http: sandbox.http, vault: vault)
         guard case .otpRequired = pending else { Issue.record("expected an OTP step"); return }
         let query = ScalevClient.encodeQuery([("store_id", c.otpStoreUniqueID), ("email", c.otpCustomerEmail)])
-        let otp = try #require(try await sandbox.raw("GET", "/_sandbox/otp?" + query).json["otp"]?.stringValue)
+        let otp = try #require(try await sandbox.raw("GET", "/_sandbox/otp?" + query).json["otp"].stringValue)
         try await CustomerLogin.verifyOTP(email: c.otpCustomerEmail, otp: otp, session: otpSession, configuration: sandbox.configuration(), http: sandbox.http, vault: vault)
         let otpClient = sandbox.client(.customer(otpSession), vault: vault)
         let otpMe = try await otpClient.send(ScalevRequest(method: "GET", path: "/v3/stores/\(c.otpStoreUniqueID)/customers/me"), context: sandbox.context())
-        #expect(otpMe.value["customer"]?["email"] == .string(c.otpCustomerEmail))
+        #expect(otpMe.value["customer"]["email"] == .string(c.otpCustomerEmail))
 
         let wrong = await sandbox.expectError {
             _ = try await CustomerLogin.logIn(
@@ -37,7 +38,7 @@ struct CustomerTests {
         }
         sandbox.addSecret("wrong-password-123")
         #expect(wrong?.status == 401 && wrong?.code == "invalid_credentials")
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 
     @Test("two processes refreshing one session at once: one rotates, the other takes its tokens; the family survives")
@@ -76,6 +77,6 @@ struct CustomerTests {
             "POST", sandbox.storePath + "/public/auth/jwt/refresh", body: ["refresh": .string(rotated.refresh)],
             headers: [("X-Scalev-Storefront-Api-Key", c.storefrontKey)])
         #expect(refreshed.status == 200)
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 }

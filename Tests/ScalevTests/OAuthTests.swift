@@ -1,9 +1,10 @@
 import Foundation
 import LunasStore
+import LunasTesting
 @testable import Scalev
 import Testing
 
-@Suite("OAuth installations")
+@Suite("OAuth installations", .testScope)
 struct OAuthTests {
     @Test("authorization code + PKCE into a SQLite vault; refreshed before expiry and on 401; rotation kept; b_uid sent")
     func oauthLifecycle() async throws {
@@ -16,11 +17,11 @@ struct OAuthTests {
         #expect(authorization.url.contains("code_challenge_method=S256") && authorization.url.contains("scope=order%3Alist%20order%3Aread"))
         let approved = try await sandbox.raw("GET", String(authorization.url.dropFirst(sandbox.sandbox.baseURL.count)), headers: [("Accept", "application/json")])
         #expect(approved.status == 200)
-        let redirect = try #require(approved.json["redirect_to"]?.stringValue)
+        let redirect = try #require(approved.json["redirect_to"].stringValue)
         let (code, state) = OAuthAuthorization.parameters(ofRedirect: redirect)
         #expect(state == authorization.state)
         let me = try await sandbox.raw("GET", "/v3/me", headers: [("Authorization", "Bearer \(credentials.businessKey)")]).json
-        let businessID = me["connected_businesses"]?[0]?["unique_id"]?.stringValue ?? me["business"]?["unique_id"]?.stringValue ?? "business_unknown"
+        let businessID = me["connected_businesses"][0]?["unique_id"].stringValue ?? me["business"]["unique_id"].stringValue ?? "business_unknown"
         let installation = OAuthInstallation(vaultName: "oauth/test-app", clientID: credentials.oauthClientID, clientSecret: credentials.oauthClientSecret, businessID: businessID)
         let wrongState = await sandbox.expectError {
             try await authorization.exchange(code: code ?? "", returnedState: "forged", installation: installation, configuration: sandbox.configuration(), http: sandbox.http, vault: vault)
@@ -66,6 +67,6 @@ struct OAuthTests {
         let empty = sandbox.client(.oauth(OAuthInstallation(vaultName: "oauth/none", clientID: "x", clientSecret: nil)), vault: vault)
         let unavailable = await sandbox.expectError { _ = try await empty.send(list, context: sandbox.context()) }
         #expect(unavailable?.code == "credential_unavailable" && unavailable?.path == "/v3/orders")
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import LunasStore
+import LunasTesting
 @testable import Scalev
 import Testing
 
@@ -18,7 +19,7 @@ struct CapturingLogHandler: LogHandler {
     }
 }
 
-@Suite("Redaction")
+@Suite("Redaction", .testScope)
 struct RedactionTests {
     @Test("no trace line, log line or error of any credential family holds a secret")
     func noSecrets() async throws {
@@ -52,7 +53,7 @@ struct RedactionTests {
         let (vault, _) = try await sandbox.vault(key: .generate())
         let authorization = OAuthAuthorization(clientID: c.oauthClientID, redirectURI: c.oauthRedirectURI, authorizeEndpoint: sandbox.sandbox.baseURL + "/v3/oauth/authorize")
         let approved = try await sandbox.raw("GET", String(authorization.url.dropFirst(sandbox.sandbox.baseURL.count)), headers: [("Accept", "application/json")])
-        let code = try #require(approved.json["code"]?.stringValue)
+        let code = try #require(approved.json["code"].stringValue)
         sandbox.addSecret(code)
         sandbox.addSecret(authorization.codeVerifier)
         let installation = OAuthInstallation(vaultName: "oauth/redaction", clientID: c.oauthClientID, clientSecret: c.oauthClientSecret, businessID: "business_x")
@@ -100,6 +101,6 @@ struct RedactionTests {
                 #expect(!line.contains(secret), "secret in: \(line.replacingOccurrences(of: secret, with: "<SECRET>"))")
             }
         }
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 }

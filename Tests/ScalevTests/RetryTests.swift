@@ -1,9 +1,10 @@
 import Foundation
+import LunasTesting
 import Scalev
 import ScalevSandbox
 import Testing
 
-@Suite("Retries and ambiguous writes")
+@Suite("Retries and ambiguous writes", .testScope)
 struct RetryTests {
     @Test("5xx, connection resets and timeouts are retried for reads; every attempt is admitted and observed")
     func readsRetried() async throws {
@@ -28,7 +29,7 @@ struct RetryTests {
         // Every admitted attempt went back to the pacer, answered or not (a reset, a timeout).
         #expect(pacer.settled == (1...UInt64(pacer.admits.count)).map { $0 })
         #expect(pacer.statuses.count < pacer.settled.count)
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 
     @Test("a plain-text 429 is retried after its reset, through the pacer; too many give up with status 429")
@@ -51,7 +52,7 @@ struct RetryTests {
         try await sandbox.fault(["route": "GET /v3/products", "rate_limit_rate": 1, "count": 5])
         let error = await sandbox.expectError { _ = try await impatient.send(ScalevRequest(method: "GET", path: "/v3/products"), context: sandbox.context()) }
         #expect(error?.status == 429 && error?.retryable == true && error?.message.hasPrefix("Too many requests") == true)
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 
     @Test("no retry starts past the run's deadline")
@@ -70,13 +71,13 @@ struct RetryTests {
             _ = try await client.send(ScalevRequest(method: "GET", path: "/v3/stores"), context: sandbox.context(deadline: .now - .seconds(1)))
         }
         #expect(late?.code == "deadline_exceeded" && late?.status == nil)
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 
     @Test("an order create whose answer was lost is found by its request id, not sent twice", .timeLimit(.minutes(1)))
     func lostCreateAnswerIsFound() async throws {
         let sandbox = try await TestSandbox.start()
-        let receiver = try await WebhookReceiver.start()
+        let receiver = try await sandbox.harness.webhookReceiver()
         try await sandbox.admin("POST", "/webhooks", ["url": .string(receiver.url)])
         // The second admit is the look-up: hold it until the sandbox has created the order
         // (its order.created webhook arrived), so the look-up cannot outrun the slow create.
@@ -89,13 +90,13 @@ struct RetryTests {
         let email = "lost-answer@example.com"
         let response = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders", body: try await sandbox.digitalOrder(email: email)), context: sandbox.context())
         #expect(response.status == 200)
-        #expect(response.value["metadata"]?["lunas_request_id"]?.stringValue?.isEmpty == false)
+        #expect(response.value["metadata"]["lunas_request_id"].stringValue?.isEmpty == false)
         #expect(response.value["customer_email"] == .string(email))
         #expect(try await sandbox.orderCount(email: email) == 1)
         #expect(pacer.admits.count == 2)
         #expect(sandbox.log.all.contains { $0.contains("found the order created by request") })
-        await receiver.stop()
-        await sandbox.stop()
+        try await receiver.stop()
+        try await sandbox.stop()
     }
 
     @Test("an order create that failed before it was applied is looked up, then sent once more")
@@ -109,10 +110,10 @@ struct RetryTests {
         body = .object((body.objectValue ?? [:]).merging(["metadata": ["campaign": "x"]]) { $1 })
         let response = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders", body: body), context: sandbox.context())
         #expect(response.status == 200)
-        #expect(response.value["metadata"]?["campaign"] == "x")
+        #expect(response.value["metadata"]["campaign"] == "x")
         #expect(try await sandbox.orderCount(email: email) == 1)
         #expect(pacer.statuses == [503, 200, 200])  // create, look-up (nothing), create again
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 
     @Test("other writes are not repeated after an ambiguous failure; idempotent ones are")
@@ -121,7 +122,7 @@ struct RetryTests {
         let pacer = RecordingPacer()
         let client = sandbox.client(.apiKey(sandbox.credentials.businessKey), pacer: pacer)
         let created = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders", body: try await sandbox.digitalOrder(email: "digital@example.com")), context: sandbox.context())
-        let id = try #require(created.value["id"]?.stringValue)
+        let id = try #require(created.value["id"].stringValue)
         try await sandbox.fault(["route": "POST /v3/orders/{id}/send-product-digital", "error_rate": 1, "count": 1])
         let before = pacer.admits.count
         let error = await sandbox.expectError {
@@ -143,6 +144,6 @@ struct RetryTests {
         try await sandbox.fault(["route": "POST /v3/orders/{id}/update-tags", "reset_rate": 1, "count": 1])
         let tagged = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders/\(id)/update-tags", body: ["tags": ["vip"]]), context: sandbox.context())
         #expect(tagged.value["tags"] == ["vip"])
-        await sandbox.stop()
+        try await sandbox.stop()
     }
 }

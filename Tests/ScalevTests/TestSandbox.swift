@@ -1,7 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import LunasRuntime
 import LunasStore
+import LunasTesting
 @testable import Scalev
+import ScalevModel
 import ScalevSandbox
 import Synchronization
 import Testing
@@ -49,37 +52,44 @@ final class RecordingPacer: RequestPacer {
     var settled: [UInt64] { state.withLock { $0.settled } }
 }
 
-/// An in-process sandbox on a frozen clock, a shared HTTP client, and the clients a test made
-/// (whose secrets are checked against every trace line and error at the end).
+/// A sandbox harness, and the clients a test made (whose secrets are checked against every trace
+/// line and error at the end). Handed to the test's ``TestScope``, which stops it when the test
+/// ends.
 final class TestSandbox: Sendable {
-    let sandbox: ScalevSandbox
-    let http: HTTPClient
+    let harness: SandboxHarness
     let log = TraceLog()
     private let clients = Mutex<[ScalevClient]>([])
     private let extraSecrets = Mutex<[String]>([])
-    private let files = Mutex<[String]>([])
+    private let vaults = Mutex<[(store: any Store, file: String)]>([])
+    private let stopped = Mutex(false)
 
-    private init(sandbox: ScalevSandbox, http: HTTPClient) {
-        self.sandbox = sandbox
-        self.http = http
+    private init(harness: SandboxHarness) {
+        self.harness = harness
     }
 
     static func start(orders: Int = 30) async throws -> TestSandbox {
-        var configuration = SandboxConfiguration(seededOrderCount: orders, rateLimitingEnabled: false)
-        configuration.frozenClock = true
-        let sandbox = try await ScalevSandbox.start(configuration)
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.redirectConfiguration = .disallow
-        return TestSandbox(sandbox: sandbox, http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration))
+        let sandbox = TestSandbox(harness: try await SandboxHarness.start(SandboxConfiguration(seededOrderCount: orders, rateLimitingEnabled: false)))
+        TestScope.adopt { try await sandbox.stop() }
+        return sandbox
     }
 
-    /// Checks that no trace line or recorded error holds a secret, then stops everything.
-    func stop() async {
+    var sandbox: ScalevSandbox { harness.sandbox }
+    var http: HTTPClient { harness.http }
+
+    /// Checks that no trace line or recorded error holds a secret, then stops everything (once).
+    func stop() async throws {
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         checkRedaction()
-        try? await http.shutdown()
-        await sandbox.stop()
-        for file in files.withLock({ $0 }) {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        try await harness.stop()
+        for (store, file) in vaults.withLock({ $0 }) {
+            await store.close()
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: file + suffix) {
+                try FileManager.default.removeItem(atPath: file + suffix)
+            }
         }
     }
 
@@ -151,8 +161,8 @@ final class TestSandbox: Sendable {
     /// A vault over a fresh SQLite file (or `path`, to share one file between two "processes").
     func vault(path: String? = nil, key: VaultKey) async throws -> (CredentialVault, String) {
         let file = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("scalev-vault-\(UUID().uuidString).db").path
-        files.withLock { $0.append(file) }
         let store = try await SQLiteStore(path: file)
+        vaults.withLock { $0.append((store, file)) }
         return (CredentialVault(store: store, key: key), file)
     }
 
@@ -160,16 +170,9 @@ final class TestSandbox: Sendable {
 
     @discardableResult
     func raw(_ method: String, _ path: String, body: JSON? = nil, headers: [(String, String)] = []) async throws -> (status: Int, json: JSON) {
-        var request = HTTPClientRequest(url: sandbox.baseURL + path)
-        request.method = .init(rawValue: method)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(body.encoded())
-        }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
-        return (Int(response.status.code), (try? JSON(parsing: bytes)) ?? .null)
+        let fields = body == nil ? headers : headers + [("Content-Type", "application/json")]
+        let reply = try await harness.request(method, path, headers: fields, body: body?.encoded())
+        return (reply.status, (try? JSON(parsing: reply.body)) ?? .null)
     }
 
     func admin(_ method: String, _ path: String, _ body: JSON? = nil) async throws {
@@ -179,13 +182,13 @@ final class TestSandbox: Sendable {
 
     func fault(_ rule: JSON) async throws { try await admin("POST", "/faults", rule) }
 
-    func advanceClock(_ seconds: Int64) async throws { try await admin("POST", "/clock/advance", ["seconds": .integer(seconds)]) }
+    func advanceClock(_ seconds: Int64) async throws { try await harness.advanceClock(by: Double(seconds)) }
 
     /// Orders whose customer email contains `email`, read directly.
     func orderCount(email: String) async throws -> Int {
         let query = ScalevClient.encodeQuery([("search", email), ("search_field", "customer_email"), ("page_size", "25")])
         let reply = try await raw("GET", "/v3/orders?" + query, headers: [("Authorization", "Bearer \(credentials.businessKey)")])
-        return reply.json["data"]?.arrayValue?.count ?? -1
+        return reply.json["data"].arrayValue?.count ?? -1
     }
 
     /// A digital order body for the storefront store (the e-book, variant 9006).
@@ -194,7 +197,7 @@ final class TestSandbox: Sendable {
         return [
             "store_unique_id": .string(credentials.storeUniqueID), "customer_name": "Tester", "customer_email": .string(email),
             "customer_phone": "6281200000000", "payment_method": "invoice",
-            "ordervariants": [["variant_unique_id": variant["unique_id"] ?? .null, "quantity": 1]],
+            "ordervariants": [["variant_unique_id": variant["unique_id"], "quantity": 1]],
         ]
     }
 }

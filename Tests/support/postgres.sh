@@ -56,7 +56,7 @@ start() {
         port=$(( 20000 + RANDOM % 40000 ))
         port_free "$port" || continue
         if as_owner "$bin/pg_ctl" -D "$dir/data" -w -t 30 -l "$dir/server.log" start \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" >/dev/null 2>&1; then
+            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=on" >/dev/null 2>&1; then
             echo "$port" | as_owner tee "$dir/port" >/dev/null
             echo "$dir" >"$STATE"
             url_of "$dir"

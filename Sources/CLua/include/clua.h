@@ -39,17 +39,19 @@ enum {
     CLUA_STOP_DEADLINE = 1,
     CLUA_STOP_INSTRUCTIONS = 2,
     CLUA_STOP_CANCELLED = 3,
+    CLUA_STOP_HOST_LIMIT = 4, /* a limit the host counts (API calls): the host keeps which one */
 };
 
 #define CLUA_ARENA_CLASSES 32  /* small blocks: 16, 32, ... 512 bytes */
+#define CLUA_ARENA_CHUNKS 8    /* the arena's chunks: 8, 8, 16, ... 512 KiB, 1 MiB in all */
 
 typedef struct clua_control {
-    size_t mem_used;         /* bytes the Lua heap holds now */
+    size_t mem_used;         /* bytes the Lua heap holds now: malloc's chunks and the arena's carved bytes */
     size_t mem_peak;
     size_t mem_limit;        /* 0: unlimited */
     int soft;                /* > 0 while Swift runs: allocations never fail */
     int soft_overrun;        /* an allocation went over the limit in soft mode */
-    int force_fail;          /* the next allocation fails (raises LUA_ERRMEM from C) */
+    int force_fail;          /* this many growing allocations fail (raises LUA_ERRMEM from C) */
     int mem_refused;         /* the allocator refused at least once */
     volatile int stop;       /* CLUA_STOP_*; sticky once set (written by the watchdog thread) */
     long long instr_left;    /* instruction budget left; < 0: unlimited */
@@ -57,12 +59,17 @@ typedef struct clua_control {
     int calls;               /* calls since the last depth check */
     int resume_raise;        /* the host resumed an async call with an error value on top */
     lua_State *run_thread;   /* the coroutine the host runs the script in */
+    int host_closed;         /* resumes under way whose resumer could not pass a host call's yield up */
     int (*swift_entry)(lua_State *L, void *ctx); /* the Swift side of every host function */
     /* the state's small-block arena: free lists per size class, a bump region, its chunks */
     void *arena_free[CLUA_ARENA_CLASSES];
     char *arena_bump, *arena_end;
-    void *arena_chunks;
+    char *arena_chunk[CLUA_ARENA_CHUNKS];
+    int arena_chunks;
+    int arena_spilled;       /* small blocks have come from malloc since the arena filled */
     lua_State *_Atomic current; /* the coroutine running now (for the watchdog) */
+    int warn_mode;           /* the trusted profile's warnings: off, on, or inside a message */
+    void *host;              /* the Swift side's anchor of the state (its identity, its releases) */
 } clua_control;
 
 /* Creates a state whose allocator counts bytes and enforces ctl->mem_limit.
@@ -70,6 +77,8 @@ typedef struct clua_control {
 lua_State *clua_newstate(clua_control *ctl);
 /* Closes the state and releases its arena. */
 void clua_close(lua_State *L, clua_control *ctl);
+/* The number of entries in the registry (for tests: references must not accumulate). */
+int clua_registry_count(lua_State *L);
 
 static inline clua_control *clua_control_of(lua_State *L) {
     clua_control *ctl;
@@ -102,7 +111,8 @@ typedef int (*clua_swift_fn)(lua_State *L, void *ctx);
    raises or yields as the result says. */
 void clua_push_swift_function(lua_State *L, void *ctx);
 
-/* Sets the shared "lunas.error" metatable (__tostring: where .. message) on the table on top. */
+/* Sets the shared "lunas.error" metatable (__tostring: where .. message) on the table on top;
+   it is protected (getmetatable(err) == "lunas.error"). */
 void clua_set_error_metatable(lua_State *L);
 
 /* The unique light userdata that marks a yield of an async host function. */
@@ -124,10 +134,26 @@ int clua_dump(lua_State *L, char **out, size_t *outlen);
    Opens the standard library of a profile in a fresh state: sandboxed (base without dofile,
    loadfile and binary load; string without dump; table, math, utf8; os.time/clock/date/difftime
    only; no __gc; collectgarbage limited) or trusted (everything). Both get the step-budgeted
-   pattern functions, the host-aware coroutine library and a yieldable require whose searcher,
-   a function on top of the stack, is popped. Both also get the stoppable table.sort.
+   pattern functions, the host-aware coroutine library and a yieldable require: sandboxed, one
+   that asks only the host's searcher; trusted, Lua's own over package.searchers, with path
+   (templates such as "scripts/?.lua;stdlib/?.lua", or NULL) before package.path's. The
+   sandbox's searcher, a function on top of the stack (nil when trusted), is popped. Both also
+   get the stoppable table functions, string.rep, load and xpcall.
    Returns the lua_pcall status. */
-int clua_open_profile(lua_State *L, int trusted);
+int clua_open_profile(lua_State *L, int trusted, const char *path);
+
+/* ---- warnings (warn.c) ----
+   The trusted profile's warn: off until warn("@on"), then each message on standard error as
+   "Lua warning: ..." (as the stock interpreter). The sandbox sets no warning function. */
+void clua_set_stock_warnings(lua_State *L);
+
+/* ---- require (require.c) ----
+   Both call the module's chunk with lua_callk, so its top level may call async host functions.
+   The sandbox's: package.loaded, then the host's searcher (upvalue 1), which returns the chunk
+   and its file name or nil and a message. The trusted one: Lua 5.4's require over the package
+   table (upvalue 1): package.loaded, then package.searchers in turn. */
+int clua_sandbox_require(lua_State *L);
+int clua_trusted_require(lua_State *L);
 
 /* ---- coroutines (coroutine.c) ----
    The coroutine library for scripts: host yields (async host calls) made inside a script's own
@@ -136,6 +162,11 @@ int clua_open_profile(lua_State *L, int trusted);
 int clua_open_coroutine(lua_State *L);
 /* Records co as the running coroutine; arms the stop hook on it if the run was stopped. */
 void clua_enter(lua_State *co);
+/* Whether a host function running in L may yield to the host: the host runs the script, L can
+   yield, and every resume between L and the host can pass the yield up (none is made from a
+   sort comparator, a gsub callback or a metamethod called from C). Otherwise the yield would
+   strand in L, where the script could resume it with results of its choosing. */
+int clua_can_suspend(lua_State *L);
 
 /* ---- pattern matching with a step budget (patterns.c) ----
    Lua 5.4's string.find, string.match, string.gmatch and string.gsub with the same semantics,
@@ -148,6 +179,29 @@ int clua_str_gsub(lua_State *L);
 /* ---- table.sort with a step budget (tablesort.c) ---- */
 /* Lua 5.4's table.sort with the same semantics; each comparison is a step for clua_poll_stop. */
 int clua_table_sort(lua_State *L);
+
+/* ---- the other table loops with a step budget (tablelib.c) ----
+   Lua 5.4's table.insert, remove, move, concat and unpack with the same semantics; each
+   element is a step for clua_poll_stop. */
+int clua_table_insert(lua_State *L);
+int clua_table_remove(lua_State *L);
+int clua_table_move(lua_State *L);
+int clua_table_concat(lua_State *L);
+int clua_table_unpack(lua_State *L);
+
+/* ---- string.rep without an unbounded loop (stringrep.c) ---- */
+int clua_str_rep(lua_State *L);
+
+/* ---- load, xpcall and print (baselib.c) ----
+   load hands the source to the parser in pieces, polling clua_poll_stop between them
+   (clua_load_text_only, the sandbox's, loads text only). xpcall never runs the script's message handler
+   once the run is stopped or for an error raised inside a hook (where hooks are off). */
+int clua_load(lua_State *L);
+int clua_load_text_only(lua_State *L);
+int clua_xpcall(lua_State *L);
+/* print as Lua's own, but writing through the host: the registry's "lunas.print" is a function
+   called with each line (without its newline). */
+int clua_print(lua_State *L);
 
 /* ---- JSON (json.c) ---- */
 

@@ -64,6 +64,8 @@ public struct CredentialResolver: Sendable {
         public var baseURL: String
         /// Its budget windows (`N/Ts` items), when configured.
         public var budget: [String]?
+        /// Slots of each window no single script may take, when configured.
+        public var reserve: Int? = nil
     }
 
     /// Whether resolving `name` needs the vault (OAuth, customer, or a key kept there).
@@ -118,6 +120,6 @@ public struct CredentialResolver: Sendable {
             _ = try requireVault()
             credential = .customer(CustomerSession(vaultName: entry.vaultName ?? name, storeID: entry.storeID ?? "", publishableKey: entry.publishableKey ?? ""))
         }
-        return Resolved(name: name, credential: credential, baseURL: baseURL, budget: entry.budget)
+        return Resolved(name: name, credential: credential, baseURL: baseURL, budget: entry.budget, reserve: entry.reserve)
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+import LuaKit
+import LunasStore
+import ScalevModel
 import TOMLKit
 
 extension LunasConfiguration {
@@ -12,7 +15,7 @@ extension LunasConfiguration {
             throw ConfigurationError(file: file, message: "line \(error.source.begin.line): \(error.description)")
         }
         let top = TOMLSection(table: root, path: "", file: file)
-        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts"])
+        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv"])
         var configuration = LunasConfiguration(
             file: file,
             baseURL: try top.origin("base_url"),
@@ -27,6 +30,7 @@ extension LunasConfiguration {
         for (name, section) in try top.sections("scripts") {
             configuration.scripts[name] = try ScriptEntry(name: name, section: section)
         }
+        if let section = try top.section("kv") { configuration.kvQuota = try KVQuota(section: section) }
         try configuration.checkReferences()
         self = configuration
     }
@@ -49,7 +53,7 @@ extension LunasConfiguration {
 
 extension CredentialEntry {
     init(name: String, section: TOMLSection) throws {
-        try section.allow(["kind", "secret_env", "client_secret_env", "vault", "base_url", "budget", "store", "publishable_key", "client_id", "business"])
+        try section.allow(["kind", "secret_env", "client_secret_env", "vault", "base_url", "budget", "reserve", "store", "publishable_key", "client_id", "business"])
         guard let kindText = try section.string("kind") else {
             throw section.error("kind", "is missing: say which family this credential is (\(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -61,6 +65,10 @@ extension CredentialEntry {
         vaultName = try section.string("vault")
         baseURL = try section.origin("base_url")
         budget = try section.strings("budget")
+        if let reserve = try section.integer("reserve") {
+            guard reserve >= 0 else { throw section.error("reserve", "must be 0 or more, not \(reserve)") }
+            self.reserve = reserve
+        }
         storeID = try section.string("store")
         publishableKey = try section.string("publishable_key")
         clientID = try section.string("client_id")
@@ -79,9 +87,31 @@ extension CredentialEntry {
     }
 }
 
+extension KVQuota {
+    /// The most either limit may be set to (a billion keys; a TiB).
+    static let most = (keys: 1_000_000_000, bytes: 1 << 40)
+
+    init(section: TOMLSection) throws {
+        try section.allow(["max_keys", "max_bytes"])
+        self.init()
+        if let keys = try section.integer("max_keys") {
+            guard (1...Self.most.keys).contains(keys) else {
+                throw section.error("max_keys", "must be between 1 and \(Self.most.keys), not \(keys) (default \(KVQuota().maxKeys))")
+            }
+            maxKeys = keys
+        }
+        if let bytes = try section.integer("max_bytes") {
+            guard (1...Self.most.bytes).contains(bytes) else {
+                throw section.error("max_bytes", "must be between 1 and \(Self.most.bytes) bytes, not \(bytes) (default \(KVQuota().maxBytes), 64 MiB)")
+            }
+            maxBytes = bytes
+        }
+    }
+}
+
 extension ScriptEntry {
     init(name: String, section: TOMLSection) throws {
-        try section.allow(["credential", "grants", "shared", "weight", "timeout", "memory"])
+        try section.allow(["credential", "grants", "shared", "weight", "timeout", "memory", "max_calls"])
         self.init(name: name)
         credential = try section.string("credential")
         grants = try section.strings("grants")
@@ -91,9 +121,13 @@ extension ScriptEntry {
             self.weight = weight
         }
         timeout = try section.number("timeout")
-        if let timeout, !(timeout > 0) { throw section.error("timeout", "must be a positive number of seconds") }
+        if let timeout, LuaLimits.deadline(seconds: timeout) == nil {
+            throw section.error("timeout", "must be a positive number of seconds, at most \(Int(LuaLimits.maxDeadlineSeconds))")
+        }
         memory = try section.integer("memory")
-        if let memory, memory <= 0 { throw section.error("memory", "must be a positive number of MiB") }
+        if let memory, !(1...(1 << 20)).contains(memory) { throw section.error("memory", "must be between 1 and 1048576 MiB") }
+        maxCalls = try section.integer("max_calls")
+        if let maxCalls, maxCalls < 1 { throw section.error("max_calls", "must be 1 or more API calls per run, not \(maxCalls)") }
     }
 }
 
@@ -111,8 +145,7 @@ struct TOMLSection {
 
     func allow(_ names: [String]) throws {
         for name in table.keys where !names.contains(name) {
-            let close = names.min { editDistance(name, $0) < editDistance(name, $1) }
-            let hint = close.map { editDistance(name, $0) <= max(2, name.count / 3) ? " (did you mean '\($0)'?)" : "" } ?? ""
+            let hint = NameSuggestion(minimumEdits: 2).nearest(to: name, among: names).map { " (did you mean '\($0)'?)" } ?? ""
             if name == "secret" || name == "api_key" || name == "client_secret" || name == "password" {
                 throw error(name, "holds a secret inline; keep secrets out of the file: name an environment variable (secret_env / client_secret_env) or use the vault (`lunas auth`)")
             }
@@ -162,6 +195,13 @@ struct TOMLSection {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
+    /// The table `[name]`, or `nil` when there is none.
+    func section(_ name: String) throws -> TOMLSection? {
+        guard let value = value(name) else { return nil }
+        guard let table = value.table else { throw error(name, "must be a table ([\(key(name))])") }
+        return TOMLSection(table: table, path: key(name), file: file)
+    }
+
     func sections(_ name: String) throws -> [(String, TOMLSection)] {
         guard let value = value(name) else { return [] }
         guard let table = value.table else { throw error(name, "must be a table of [\(key(name)).NAME] sections") }
@@ -172,8 +212,4 @@ struct TOMLSection {
             return (child, TOMLSection(table: section, path: key(name) + "." + child, file: file))
         }
     }
-}
-
-private func editDistance(_ a: String, _ b: String) -> Int {
-    ScriptGlobals.editDistance(Array(a), Array(b))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LunasStore
 
 /// What `lunas.toml` says: where the API and the store are, the credentials (never their
 /// secrets: those come from the environment or the vault), and what each script is granted.
@@ -21,11 +22,13 @@ public struct LunasConfiguration: Sendable, Equatable {
     public var credentials: [String: CredentialEntry]
     /// Scripts by name (their path relative to the scripts folder, without `.lua`).
     public var scripts: [String: ScriptEntry]
+    /// How much each `kv` namespace may hold (`[kv]` `max_keys`, `max_bytes`).
+    public var kvQuota: KVQuota
 
     /// An empty configuration: everything from the environment.
     public init(file: String? = nil, baseURL: String? = nil, v2BaseURL: String? = nil, store: String? = nil,
                 scriptsFolder: String? = nil, vaultKeyFile: String? = nil, defaultCredential: String? = nil,
-                credentials: [String: CredentialEntry] = [:], scripts: [String: ScriptEntry] = [:]) {
+                credentials: [String: CredentialEntry] = [:], scripts: [String: ScriptEntry] = [:], kvQuota: KVQuota = KVQuota()) {
         self.file = file
         self.baseURL = baseURL
         self.v2BaseURL = v2BaseURL
@@ -35,7 +38,11 @@ public struct LunasConfiguration: Sendable, Equatable {
         self.defaultCredential = defaultCredential
         self.credentials = credentials
         self.scripts = scripts
+        self.kvQuota = kvQuota
     }
+
+    /// The options of the store the commands open: the configured `kv` quota.
+    public var storeOptions: StoreOptions { StoreOptions(kvQuota: kvQuota) }
 
     /// The default file name, looked for in the working directory.
     public static let defaultFile = "lunas.toml"
@@ -78,6 +85,8 @@ public struct CredentialEntry: Sendable, Equatable {
     public var baseURL: String?
     /// Budget windows, as `N/Ts` items (`["100/10s", "10000/1h"]`).
     public var budget: [String]?
+    /// Slots of each budget window no single script may take (``BudgetSpec/reserve``).
+    public var reserve: Int?
     /// The store (`store_…`) of a storefront or customer credential.
     public var storeID: String?
     /// The publishable key of a storefront or customer credential (publishable: may be inline).
@@ -89,14 +98,15 @@ public struct CredentialEntry: Sendable, Equatable {
 
     /// A credential entry.
     public init(name: String, kind: Kind, secretEnvironment: String? = nil, vaultName: String? = nil, baseURL: String? = nil,
-                budget: [String]? = nil, storeID: String? = nil, publishableKey: String? = nil, clientID: String? = nil,
-                businessID: String? = nil) {
+                budget: [String]? = nil, reserve: Int? = nil, storeID: String? = nil, publishableKey: String? = nil,
+                clientID: String? = nil, businessID: String? = nil) {
         self.name = name
         self.kind = kind
         self.secretEnvironment = secretEnvironment
         self.vaultName = vaultName
         self.baseURL = baseURL
         self.budget = budget
+        self.reserve = reserve
         self.storeID = storeID
         self.publishableKey = publishableKey
         self.clientID = clientID
@@ -120,10 +130,12 @@ public struct ScriptEntry: Sendable, Equatable {
     public var timeout: Double?
     /// Its memory cap, in MiB.
     public var memory: Int?
+    /// Its cap on Scalev API calls per run (HTTP attempts, retries included).
+    public var maxCalls: Int?
 
     /// A script entry.
     public init(name: String, credential: String? = nil, grants: [String]? = nil, shared: [String] = [], weight: Int = 1,
-                timeout: Double? = nil, memory: Int? = nil) {
+                timeout: Double? = nil, memory: Int? = nil, maxCalls: Int? = nil) {
         self.name = name
         self.credential = credential
         self.grants = grants
@@ -131,6 +143,7 @@ public struct ScriptEntry: Sendable, Equatable {
         self.weight = weight
         self.timeout = timeout
         self.memory = memory
+        self.maxCalls = maxCalls
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 import LuaKit
-import LunasStore
+import LunasClock
 import RateBudget
+import ScalevModel
 import Scalev
 import Synchronization
 
@@ -16,24 +17,32 @@ public final class BudgetPacer: RequestPacer {
     public let budgets: RateBudgets
     private let defaults: [BudgetKey.Family: BudgetSpec]
     private let specs = Mutex<[String: BudgetSpec]>([:])
+    private let names = Mutex<[String: String]>([:])
     private let weights: [String: Int]
-    private let onLongWait: (@Sendable (String, Duration) -> Void)?
+    private let onWaiting: (@Sendable (BudgetWaitNotice) -> Void)?
+    private let waitedSinceNotice = Mutex<[String: Duration]>([:])
+
+    /// How much waiting, added up per credential and script, makes a ``BudgetWaitNotice``.
+    public static let noticeEvery = Duration.seconds(2)
 
     /// A pacer; `business` replaces Scalev's documented business windows (from configuration or
-    /// `LUNAS_BUDGET`), `weights` are scripts' shares, `onLongWait` hears of waits over a second.
+    /// `LUNAS_BUDGET`), `weights` are scripts' shares; `onWaiting` hears each time a script's
+    /// waits on a credential add up to ``noticeEvery`` since the last notice (a single long wait
+    /// or many short ones).
     public init(budgets: RateBudgets, business: BudgetSpec? = nil, storefront: BudgetSpec? = nil, weights: [String: Int] = [:],
-                onLongWait: (@Sendable (String, Duration) -> Void)? = nil) {
+                onWaiting: (@Sendable (BudgetWaitNotice) -> Void)? = nil) {
         self.budgets = budgets
         defaults = [.business: business ?? .scalevBusiness, .storefront: storefront ?? .storefrontDefault, .v2: .scalevV2]
         self.weights = weights
-        self.onLongWait = onLongWait
+        self.onWaiting = onWaiting
     }
 
-    /// A pacer over the store's shared ledger, opened on the first request.
-    public convenience init(store: LazyStore, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            weights: [String: Int] = [:], onLongWait: (@Sendable (String, Duration) -> Void)? = nil) throws {
+    /// A pacer over a shared ledger (the store's: an `OnDemandStore` opens on the first request),
+    /// on `clock` (the store's).
+    public convenience init(ledger: any RateLedger, clock: any WallClock = SystemClock(), environment: [String: String] = ProcessInfo.processInfo.environment,
+                            weights: [String: Int] = [:], onWaiting: (@Sendable (BudgetWaitNotice) -> Void)? = nil) throws {
         let business = try environment[Self.environmentVariable].map { try BudgetSpec(parsing: $0) }
-        self.init(budgets: RateBudgets(ledger: LazyLedger(store: store)), business: business, weights: weights, onLongWait: onLongWait)
+        self.init(budgets: RateBudgets(ledger: ledger, clock: clock), business: business, weights: weights, onWaiting: onWaiting)
     }
 
     /// Gives one credential's budget its own windows (a credential's `budget` in lunas.toml).
@@ -41,18 +50,54 @@ public final class BudgetPacer: RequestPacer {
         specs.withLock { $0[key.identity] = spec }
     }
 
+    /// The name a credential's budget goes by in notices and errors (its name in lunas.toml);
+    /// without one, its key id.
+    public func setName(_ name: String, for key: BudgetKey) {
+        names.withLock { $0[key.identity] = name }
+    }
+
+    func name(of key: BudgetKey) -> String {
+        names.withLock { $0[key.identity] } ?? key.identity
+    }
+
     func spec(for key: BudgetKey) -> BudgetSpec {
         specs.withLock { $0[key.identity] } ?? defaults[key.family] ?? .scalevBusiness
     }
 
     public func admit(_ key: BudgetKey, script: String, deadline: ContinuousClock.Instant?) async throws -> PacerTicket {
-        var notice: (@Sendable (Duration) -> Void)?
-        if let notify = onLongWait {
-            notice = { wait in notify(script, wait) }
+        let spec = spec(for: key)
+        let name = name(of: key)
+        // a single wait of 2 s or more is announced as it begins, and not counted again after
+        let announced = WaitAnnouncement()
+        var upfront: (@Sendable (Duration) -> Void)?
+        if let notify = onWaiting {
+            let threshold = Self.noticeEvery
+            let shortest: [RateWindow] = spec.windows.min { $0.length < $1.length }.map { [$0] } ?? []
+            upfront = { wait in
+                guard wait >= threshold else { return }
+                announced.mark()
+                notify(BudgetWaitNotice(credential: name, script: script, waited: wait, fullWindows: shortest))
+            }
         }
-        let grant = try await budgets.acquire(
-            credential: key.identity, spec: spec(for: key), script: script, weight: weights[script] ?? 1, deadline: deadline,
-            onLongWait: notice)
+        let grant: BudgetGrant
+        do {
+            grant = try await budgets.acquire(
+                credential: key.identity, spec: spec, script: script, weight: weights[script] ?? 1, deadline: deadline, onLongWait: upfront)
+        } catch let error as BudgetError {
+            throw error.naming(name)
+        }
+        if let onWaiting, grant.waited > .zero, !announced.isMarked {
+            let waited: Duration? = waitedSinceNotice.withLock { all in
+                let total = (all[key.identity + "\u{0}" + script] ?? .zero) + grant.waited
+                all[key.identity + "\u{0}" + script] = total >= Self.noticeEvery ? .zero : total
+                return total >= Self.noticeEvery ? total : nil
+            }
+            if let waited {
+                let snapshot = await budgets.snapshot(credential: key.identity, script: script)
+                let full = snapshot.windows.filter { $0.remaining == 0 }.map(\.window)
+                onWaiting(BudgetWaitNotice(credential: name, script: script, waited: waited, fullWindows: full.isEmpty ? spec.windows : full))
+            }
+        }
         return PacerTicket(id: grant.id)
     }
 
@@ -70,7 +115,7 @@ public final class BudgetPacer: RequestPacer {
         let windows = snapshot.windows.map { state -> LuaValue in
             var window = LuaTable(fields: [
                 "limit": .integer(Int64(state.window.limit)),
-                "seconds": .number(Double(state.window.length.components.seconds) + Double(state.window.length.components.attoseconds) / 1e18),
+                "seconds": .number(state.window.seconds),
                 "remaining": .integer(Int64(state.remaining)),
             ])
             if let reset = state.reset { window["reset"] = .number(reset.timeIntervalSince1970) }
@@ -87,11 +132,39 @@ public final class BudgetPacer: RequestPacer {
     }
 }
 
-/// The store's ledger, opened on the first reservation.
-struct LazyLedger: RateLedger {
-    let store: LazyStore
+/// Whether a wait was announced as it began.
+private final class WaitAnnouncement: Sendable {
+    private let marked = Mutex(false)
+    func mark() { marked.withLock { $0 = true } }
+    var isMarked: Bool { marked.withLock { $0 } }
+}
 
-    func reserve(_ request: SlotRequest) async throws -> SlotGrant {
-        try await store.store().reserve(request)
+/// A script's waits on a credential's rate budget: one long wait as it begins, or short ones
+/// added up since the last notice.
+public struct BudgetWaitNotice: Sendable, CustomStringConvertible {
+    /// The credential's name (as configured).
+    public var credential: String
+    /// The script that waited.
+    public var script: String
+    /// How long it waited since the last notice.
+    public var waited: Duration
+    /// The windows that held it back (full when it asked).
+    public var fullWindows: [RateWindow]
+
+    /// `waiting 7.9 s for credential 'sandbox' (100/10s full)`.
+    public var description: String {
+        let seconds = String(format: "%.1f", Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
+        return "waiting \(seconds) s for credential '\(credential)' (\(fullWindows.map(\.description).joined(separator: ", ")) full)"
+    }
+}
+
+extension BudgetError {
+    /// The error with the credential named by `name` instead of its key id.
+    func naming(_ name: String) -> BudgetError {
+        switch self {
+        case .deadlineExceeded(_, let wait): .deadlineExceeded(credential: "'\(name)'", wouldWait: wait)
+        case .ledgerUnavailable(_, let message): .ledgerUnavailable(credential: "'\(name)'", message: message)
+        default: self
+        }
     }
 }

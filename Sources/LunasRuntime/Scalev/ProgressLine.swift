@@ -8,6 +8,8 @@ public final class ProgressLine: Sendable {
         var started: ContinuousClock.Instant?
         var lastDrawn: ContinuousClock.Instant?
         var drawn = false
+        /// Whether the line is on the terminal now (not erased by ``clear()``).
+        var showing = false
     }
 
     private let write: @Sendable (String) -> Void
@@ -22,6 +24,16 @@ public final class ProgressLine: Sendable {
         return ProgressLine { FileHandle.standardError.write(Data($0.utf8)) }
     }
 
+    /// Erases the line if it is showing, so that other output on the terminal starts at the left
+    /// margin; the next report draws it again.
+    public func clear() {
+        let showing = state.withLock { state in
+            defer { state.showing = false; state.lastDrawn = nil }
+            return state.showing
+        }
+        if showing { write("\r\u{1B}[K") }
+    }
+
     /// Reports `count` items of `label` so far; `done` ends the line.
     public func report(label: String, count: Int, total: Int?, done: Bool) {
         let now = ContinuousClock.now
@@ -32,6 +44,7 @@ public final class ProgressLine: Sendable {
             if done && !state.drawn { state.started = nil; return nil }
             state.lastDrawn = now
             state.drawn = !done
+            state.showing = !done
             if done { state.started = nil }
             let seconds = Double((now - started).components.attoseconds) / 1e18 + Double((now - started).components.seconds)
             let rate = seconds > 0 ? Double(count) / seconds : 0

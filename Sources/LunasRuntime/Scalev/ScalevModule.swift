@@ -1,6 +1,7 @@
 import Foundation
 import LuaKit
 import Scalev
+import ScalevModel
 
 /// The Lua `scalev` module: every v3 operation through `scalev.call`, named modules over the
 /// common ones, iterators over pages, and `scalev.with(name)` for another granted credential.
@@ -12,16 +13,20 @@ public struct ScalevModule: Sendable {
     public let script: String
     /// The run's deadline: no request waits or retries past it.
     public let deadline: ContinuousClock.Instant?
+    /// The run's API calls, against its cap.
+    public let calls: CallTally
 
     /// The module of one run.
-    public init(access: ScalevAccess, script: String, deadline: ContinuousClock.Instant?) {
+    public init(access: ScalevAccess, script: String, deadline: ContinuousClock.Instant?, calls: CallTally = CallTally()) {
         self.access = access
         self.script = script
         self.deadline = deadline
+        self.calls = calls
     }
 
     var context: RequestContext {
-        RequestContext(script: script, deadline: deadline, dryRun: access.dryRun, trace: access.trace, recordWrite: access.recordWrite)
+        RequestContext(
+            script: script, deadline: deadline, dryRun: access.dryRun, trace: access.trace, recordWrite: access.recordWrite, calls: calls)
     }
 
     /// Installs the global `scalev` in a state.
@@ -37,6 +42,16 @@ public struct ScalevModule: Sendable {
             let grant = try module.grant(call.value(1))
             return [.string(LuaString(grant.kind.rawValue)), grant.storeID.map { .string(LuaString($0)) } ?? .nil]
         }
+        state.register("__scalev.check") { call in
+            _ = try Self.request(
+                call.string(1), Self.operation(call.string(2)), ids: call.value(3), query: call.value(4), body: .nil)
+            return []
+        }
+        state.register("__scalev.nearest") { call in
+            let name = try call.string(1)
+            let names = try call.table(2).array.compactMap(\.stringValue)
+            return [ScriptGlobals.nearest(to: name, in: names).map { .string(LuaString($0)) } ?? .nil]
+        }
         state.register("__scalev.progress") { call in
             guard let progress = module.access.progress else { return [] }
             let label = try call.string(1)
@@ -46,13 +61,12 @@ public struct ScalevModule: Sendable {
             progress.report(label: label, count: Int(count), total: total.map { Int($0) }, done: done)
             return []
         }
-        state.registerAsync("__scalev.request") { arguments in
+        state.registerAsync("__scalev.operation") { arguments in
             let grant = try module.grant(arguments.first ?? .nil)
-            let request = try ScalevRequest(
-                method: Self.string(arguments, 1, "method"),
-                path: Self.string(arguments, 2, "path"),
-                query: Self.query(arguments.count > 3 ? arguments[3] : .nil),
-                body: Self.body(arguments.count > 4 ? arguments[4] : .nil))
+            func argument(_ index: Int) -> LuaValue { index < arguments.count ? arguments[index] : .nil }
+            let request = try Self.request(
+                Self.string(arguments, 1, "function name"), Self.operation(Self.string(arguments, 2, "operation id")),
+                ids: argument(3), query: argument(4), body: argument(5))
             return try await module.answer { try await grant.client.send(request, context: module.context) }
         }
         state.registerAsync("__scalev.call") { arguments in
@@ -64,39 +78,87 @@ public struct ScalevModule: Sendable {
             case nil: params = [:]
             default: throw LuaError(.usage, "scalev.call: params must be a table of named parameters")
             }
-            return try await module.answer { try await grant.client.call(operation, params, context: module.context) }
+            let withHeaders = arguments.count > 3 && arguments[3].isTruthy
+            return try await module.answer(headers: withHeaders) { try await grant.client.call(operation, params, context: module.context) }
         }
         state.registerAsync("__scalev.budget") { arguments in
             let grant = try module.grant(arguments.first ?? .nil)
-            guard let budget = module.access.budget else { return [.table(LuaTable())] }
-            return [await budget(grant, module.script)]
+            var report = LuaTable()
+            if let budget = module.access.budget, case .table(let snapshot) = await budget(grant, module.script) { report = snapshot }
+            report["calls"] = .integer(Int64(module.calls.count))
+            if let limit = module.calls.limit { report["max_calls"] = .integer(Int64(limit)) }
+            return [.table(report)]
         }
-        _ = try state.call(state.compile(Self.luaSource, name: "=lunas.scalev"))
+        try HostChunk.scalev.run(in: state)
     }
+
+    /// The fields of the `scalev` global as dotted paths (`orders`, `orders.each`, `with`), read
+    /// off the module itself (installed in a state of its own, with nothing granted): what
+    /// `lunas check` knows of it.
+    public static func fieldPaths() throws -> Set<String> {
+        let state = try LuaState()
+        try ScalevModule(access: ScalevAccess(grants: [], defaultCredential: "none"), script: "check", deadline: nil).install(in: state)
+        let listed = try state.call("""
+            local paths = {}
+            local function walk(t, prefix)
+              for name, value in pairs(t) do
+                paths[#paths + 1] = prefix .. name
+                if type(value) == "table" then walk(value, prefix .. name .. ".") end
+              end
+            end
+            walk(scalev, "")
+            return table.concat(paths, "\\n")
+            """, name: "=lunas.check")
+        return Set((listed.first?.stringValue ?? "").split(separator: "\n").map(String.init))
+    }
+
+    /// Why a run with no credential granted cannot use `scalev`, and what to do.
+    public static let noCredential = """
+        no Scalev credential: set \(CredentialResolver.apiKeyVariable) (and \(CredentialResolver.baseURLVariable) for another \
+        origin), define one in lunas.toml, or try the local sandbox with `lunas run --sandbox`
+        """
 
     /// The grant a Lua handle names: `nil` is the run's default credential.
     func grant(_ handle: LuaValue) throws -> ScalevAccess.Grant {
         let name = handle.stringValue ?? access.defaultCredential
         if let grant = access.grants[name] { return grant }
-        if access.grants.isEmpty {
-            throw LuaError(.usage, """
-                no Scalev credential: set \(CredentialResolver.apiKeyVariable) (and \(CredentialResolver.baseURLVariable) for another \
-                origin), define one in lunas.toml, or try the local sandbox with `lunas run --sandbox`
-                """)
-        }
+        if access.grants.isEmpty { throw LuaError(.usage, Self.noCredential) }
         let granted = access.grants.keys.sorted()
         let list = granted.isEmpty ? "none is" : granted.joined(separator: ", ") + (granted.count == 1 ? " is" : " are")
         throw LuaError(.usage, "credential '\(name)' is not granted to this script (\(list)); grant it in lunas.toml under [scripts.NAME] grants")
     }
 
-    /// Runs a request and answers `status, body, dry_run`, or raises the API error as a table.
-    func answer(_ send: () async throws -> ScalevResponse) async throws -> [LuaValue] {
+    /// Runs a request and answers `status, body, dry_run` (and the headers a script may see, when
+    /// asked), or raises the API error as a table; the run's cap on API calls ends the run.
+    func answer(headers: Bool = false, _ send: () async throws -> ScalevResponse) async throws -> [LuaValue] {
         do {
             let response = try await send()
-            return [.integer(Int64(response.status)), .string(LuaString(bytes: response.body)), .boolean(response.dryRun)]
+            let values: [LuaValue] = [.integer(Int64(response.status)), .string(LuaString(bytes: response.body)), .boolean(response.dryRun)]
+            return headers ? values + [.table(Self.visibleHeaders(response.headers))] : values
         } catch let error as ScalevError {
             throw ScalevLuaError(error)
+        } catch let error as CallLimitExceeded {
+            // a limit, not an API error: it ends the run, whatever pcall is around the call
+            throw LuaError(.limit(.apiCalls(error.limit)), error.description)
         }
+    }
+
+    /// Headers that carry a credential or a session, which scripts never see.
+    static let hiddenHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "set-cookie",
+        "x-scalev-guest-token", "x-scalev-storefront-api-key", "x-scalev-page-api-key",
+    ]
+
+    /// A response's headers as a Lua table, names in lower case (repeated ones joined with ", "),
+    /// without ``hiddenHeaders``.
+    static func visibleHeaders(_ headers: [(String, String)]) -> LuaTable {
+        var fields: [String: String] = [:]
+        for (name, value) in headers {
+            let name = name.lowercased()
+            guard !hiddenHeaders.contains(name) else { continue }
+            fields[name] = fields[name].map { $0 + ", " + value } ?? value
+        }
+        return LuaTable(fields: fields.mapValues { .string(LuaString($0)) })
     }
 
     static func string(_ arguments: [LuaValue], _ index: Int, _ what: String) throws -> String {
@@ -106,28 +168,37 @@ public struct ScalevModule: Sendable {
         return text
     }
 
-    /// Query parameters from a Lua table: scalars as text, lists joined with commas.
-    static func query(_ value: LuaValue) throws -> [(String, String)] {
-        guard case .table(let table) = value else { return [] }
-        var pairs: [(String, String)] = []
-        for (key, item) in table.fields {
-            guard let name = key.stringValue else { throw LuaError(.usage, "scalev: query parameter names must be strings") }
-            if case .table(let list) = item {
-                pairs.append((name, try list.array.map { try scalar($0, name) }.joined(separator: ",")))
-            } else {
-                pairs.append((name, try scalar(item, name)))
-            }
+    /// The operation a named function calls: the v3 catalog's, or the notes' for the routes
+    /// outside it.
+    static func operation(_ operationID: String) throws -> CatalogOperation {
+        guard let operation = try OperationCatalog.bundled().operation(operationID) ?? OperationCatalog.notes.operation(operationID) else {
+            throw LuaError(.runtime, "scalev: the operation '\(operationID)' is in neither the v3 catalog nor the notes")
         }
-        return pairs.sorted { $0.0 < $1.0 }
+        return operation
     }
 
-    static func scalar(_ value: LuaValue, _ name: String) throws -> String {
-        switch value {
-        case .string(let s): return s.text ?? ""
-        case .integer(let i): return String(i)
-        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
-        case .boolean(let b): return b ? "true" : "false"
-        default: throw LuaError(.usage, "scalev: query parameter '\(name)' must be a string, number or boolean, not \(value.typeName)")
+    /// The request of the named function `function` (`scalev.orders.list`): the path's `ids` (a
+    /// list of strings), and the `query` or the `body` as JSON text; a ``ParameterProblem`` is a
+    /// usage error that names the function (a `filter` of a query, a `field` of a body).
+    static func request(_ function: String, _ operation: CatalogOperation, ids: LuaValue, query: LuaValue, body: LuaValue) throws -> ScalevRequest {
+        var values: [String] = []
+        if case .table(let list) = ids { values = list.array.compactMap(\.stringValue) }
+        let fields = try members(body, function)
+        let filters = try members(query, function) ?? [:]
+        do {
+            return try operation.request(path: values, query: filters, body: fields)
+        } catch {
+            throw LuaError(.usage, error.message(function, noun: fields == nil ? "filter" : "field"))
+        }
+    }
+
+    /// The members of a table the Lua side encoded (an empty table may come as `[]`); `nil` for none.
+    static func members(_ value: LuaValue, _ function: String) throws -> [String: JSON]? {
+        switch try body(value) {
+        case nil: return nil
+        case .object(let members)?: return members
+        case .array(let items)? where items.isEmpty: return [:]
+        default: throw LuaError(.usage, "\(function): give a table of named values")
         }
     }
 

@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// An error answer in Scalev's shape: `{error, error_code}`, with `errors[]` for validation failures.
 struct APIError: Error, Sendable {
     var status: Int
@@ -5,7 +7,7 @@ struct APIError: Error, Sendable {
     var code: String?
     var fieldErrors: [FieldError] = []
     /// Replaces the JSON body (v2 errors use `{error, details}`).
-    var body: JSONValue?
+    var body: JSON?
 
     /// One entry of a 422's `errors[]`.
     struct FieldError: Sendable {
@@ -14,9 +16,9 @@ struct APIError: Error, Sendable {
         var message: String
     }
 
-    var json: JSONValue {
+    var json: JSON {
         if let body { return body }
-        var object: [String: JSONValue] = ["error": .string(message)]
+        var object: [String: JSON] = ["error": .string(message)]
         if let code { object["error_code"] = .string(code) }
         if !fieldErrors.isEmpty {
             object["message"] = .string(message)

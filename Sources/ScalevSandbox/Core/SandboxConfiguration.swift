@@ -1,13 +1,25 @@
-/// How a sandbox is started: where it listens, the seed of its data, its limits and its files.
+import Foundation
+import ScalevModel
+
+/// How a sandbox is started: where it listens, the seeds of its data and keys, its limits and its files.
 public struct SandboxConfiguration: Sendable {
     /// Address to bind; loopback by default.
     public var host: String
     /// Port to bind; `0` picks a free port (read it back from ``ScalevSandbox/baseURL``).
     public var port: Int
-    /// Seed of the generated data and credentials; the same seed gives the same sandbox.
+    /// Seed of the generated data; the same seed gives the same data (ids, names, orders).
     public var seed: UInt64
-    /// Number of seeded business orders, spread over the months before the seed date.
+    /// Seed of the keys, passwords and tokens, for tests that need known keys. `nil` (the
+    /// default): drawn from the system's secure random source at every start, so that no client
+    /// can work them out from the data or its seed.
+    public var keySeed: UInt64?
+    /// Number of seeded business orders, spread over the six months before ``anchor`` (one more
+    /// order, the seeded customer's course, is added to them).
     public var seededOrderCount: Int
+    /// Where the seeded history ends: every seeded date (orders, customers, products) is before
+    /// it. `nil`: 00:00 UTC of the day the sandbox starts, by its clock, so that "the last 30
+    /// days" finds orders. Order ids derive from creation dates: tests that pin ids pin this.
+    public var anchor: Date?
     /// A JSON snapshot file: loaded at start if it exists, written on change and at shutdown.
     public var dataFile: String?
     /// Whether any rate limit is enforced (headers are still sent when off, showing no limit).
@@ -32,19 +44,32 @@ public struct SandboxConfiguration: Sendable {
     /// Whether simulated time moves only when advanced through the admin API (for tests).
     public var frozenClock: Bool = false
 
+    /// The instant the seeded history ends for a sandbox whose clock reads `now` (epoch seconds).
+    func seedAnchor(now: Double) -> Double {
+        anchor?.timeIntervalSince1970 ?? (now / 86_400).rounded(.down) * 86_400
+    }
+
+    /// `YYYY-MM-DD` as an ``anchor``: 00:00 UTC of that day; `nil` for anything else.
+    public static func anchor(parsing day: String) -> Date? {
+        guard day.utf8.count == 10, let epoch = Timestamp.parse(day), Timestamp.day(epoch) == day else { return nil }
+        return Date(timeIntervalSince1970: epoch)
+    }
+
     /// The documented Scalev business limits: 100 per 10 s and 10,000 per hour.
-    public static let scalevBusinessLimits = [RateWindow(limit: 100, seconds: 10), RateWindow(limit: 10_000, seconds: 3600)]
+    public static let scalevBusinessLimits = RateWindow.scalevBusiness
     /// The sandbox's choice for browser traffic (Scalev publishes no number): 60 per minute per client.
-    public static let defaultStorefrontLimits = [RateWindow(limit: 60, seconds: 60)]
+    public static let defaultStorefrontLimits = RateWindow.storefrontDefault
     /// The documented v2 limit: 30 per 5 s per client address.
-    public static let scalevV2Limits = [RateWindow(limit: 30, seconds: 5)]
+    public static let scalevV2Limits = RateWindow.scalevV2
 
     /// A configuration with Scalev's documented limits and a fresh in-memory store.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
         seed: UInt64 = 1,
+        keySeed: UInt64? = nil,
         seededOrderCount: Int = 360,
+        anchor: Date? = nil,
         dataFile: String? = nil,
         rateLimitingEnabled: Bool = true,
         businessRateLimits: [RateWindow] = SandboxConfiguration.scalevBusinessLimits,
@@ -59,7 +84,9 @@ public struct SandboxConfiguration: Sendable {
         self.host = host
         self.port = port
         self.seed = seed
+        self.keySeed = keySeed
         self.seededOrderCount = seededOrderCount
+        self.anchor = anchor
         self.dataFile = dataFile
         self.rateLimitingEnabled = rateLimitingEnabled
         self.businessRateLimits = businessRateLimits

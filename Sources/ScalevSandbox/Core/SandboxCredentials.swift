@@ -1,4 +1,5 @@
-/// The credentials a sandbox hands out, derived from its seed.
+/// The credentials a sandbox hands out. Ids and emails come with the seeded data; keys, passwords
+/// and secrets are drawn anew at every start (from ``SandboxConfiguration/keySeed`` when set).
 public struct SandboxCredentials: Sendable, Codable, Hashable {
     /// `sk_…`: secret business key with every scope.
     public var businessKey: String
@@ -26,4 +27,22 @@ public struct SandboxCredentials: Sendable, Codable, Hashable {
     public var otpStorefrontKey: String
     /// A customer of ``otpStoreUniqueID``; the OTP is read at `GET /_sandbox/otp`.
     public var otpCustomerEmail: String
+}
+
+extension SandboxCredentials {
+    /// The fields drawn anew at every start, with their prefix and random length.
+    static var secretFields: [(field: WritableKeyPath<SandboxCredentials, String>, prefix: String, length: Int)] {
+        [
+            (\.businessKey, "sk_", 32), (\.restrictedKey, "rk_", 32), (\.storefrontKey, "sfpk_", 32),
+            (\.otpStorefrontKey, "sfpk_", 32), (\.customerPassword, "sandbox-", 10), (\.webhookSecret, "", 40),
+            (\.oauthClientSecret, "appsecret_", 32),
+        ]
+    }
+
+    /// These ids and emails with new keys, passwords and secrets drawn from `secrets`.
+    func withSecrets(from secrets: inout SecretGenerator) -> SandboxCredentials {
+        var fresh = self
+        for (field, prefix, length) in Self.secretFields { fresh[keyPath: field] = prefix + secrets.string(length) }
+        return fresh
+    }
 }

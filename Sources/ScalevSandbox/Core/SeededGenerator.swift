@@ -13,12 +13,6 @@ struct SeededGenerator: RandomNumberGenerator, Sendable, Codable {
         return z ^ (z >> 31)
     }
 
-    /// `count` characters from `alphabet`.
-    mutating func string(_ count: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") -> String {
-        let characters = Array(alphabet)
-        return String((0..<count).map { _ in characters[Int(next() % UInt64(characters.count))] })
-    }
-
     /// A UUIDv7 whose timestamp is `epoch` (so ids sort by creation time).
     mutating func uuidV7(epoch: Double) -> String {
         let millis = UInt64(max(0, epoch * 1000))
@@ -32,12 +26,7 @@ struct SeededGenerator: RandomNumberGenerator, Sendable, Codable {
         }
         bytes[6] = 0x70 | (bytes[6] & 0x0F)
         bytes[8] = 0x80 | (bytes[8] & 0x3F)
-        let hex = bytes.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }
-        return hex[0..<4].joined() + "-" + hex[4..<6].joined() + "-" + hex[6..<8].joined() + "-"
-            + hex[8..<10].joined() + "-" + hex[10..<16].joined()
+        return Self.uuidText(bytes)
     }
 
     /// A random (version 4) UUID string.
@@ -47,5 +36,23 @@ struct SeededGenerator: RandomNumberGenerator, Sendable, Codable {
         self = generator
         let start = text.index(text.startIndex, offsetBy: 14)
         return text.replacingCharacters(in: start...start, with: "4")
+    }
+}
+
+extension RandomNumberGenerator {
+    /// `count` characters from `alphabet`.
+    mutating func string(_ count: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") -> String {
+        let characters = Array(alphabet)
+        return String((0..<count).map { _ in characters[Int(next() % UInt64(characters.count))] })
+    }
+
+    /// The text of 16 UUID bytes: lowercase hex, grouped 8-4-4-4-12.
+    static func uuidText(_ bytes: [UInt8]) -> String {
+        let hex = bytes.map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }
+        return hex[0..<4].joined() + "-" + hex[4..<6].joined() + "-" + hex[6..<8].joined() + "-"
+            + hex[8..<10].joined() + "-" + hex[10..<16].joined()
     }
 }

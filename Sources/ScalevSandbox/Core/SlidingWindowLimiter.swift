@@ -1,3 +1,4 @@
+import ScalevModel
 import Synchronization
 
 /// Strict rate limiting by sliding log: for every window, a request is admitted only if fewer than

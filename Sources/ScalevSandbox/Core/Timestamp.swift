@@ -3,7 +3,8 @@
 enum Timestamp {
     /// Formats epoch seconds as `YYYY-MM-DDTHH:MM:SSZ`.
     static func format(_ epoch: Double) -> String {
-        let seconds = Int(epoch.rounded(.down))
+        // years 0000 to 9999: a time from a request or a moved clock cannot overflow the arithmetic
+        let seconds = epoch.isNaN ? 0 : Int(min(max(epoch, -62_167_219_200), 253_402_300_799).rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)

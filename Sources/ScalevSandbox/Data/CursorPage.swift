@@ -1,4 +1,5 @@
 import Foundation
+import ScalevModel
 
 /// Cursor pagination over a list already in its fixed order, giving Scalev's envelope
 /// `{data, is_paginated:true, has_next, has_previous, next_cursor, previous_cursor, page_size}`.
@@ -40,8 +41,8 @@ enum CursorPage {
 
     /// One page of `items` (each identified by `key`) for the request's cursors and page size.
     static func page(
-        _ items: [JSONValue], key: (JSONValue) -> String, request: SandboxRequest, defaultSize: Int = 25, maximum: Int = 25
-    ) throws -> JSONValue {
+        _ items: [JSON], key: (JSON) -> String, request: SandboxRequest, defaultSize: Int = 25, maximum: Int = 25
+    ) throws -> JSON {
         let size = request.pageSize(default: defaultSize, maximum: maximum)
         var start = 0
         var end = min(size, items.count)
@@ -73,8 +74,8 @@ enum CursorPage {
 
     /// The envelope of a page holding `slice`.
     private static func envelope(
-        _ slice: [JSONValue], key: (JSONValue) -> String, hasNext: Bool, hasPrevious: Bool, size: Int
-    ) -> JSONValue {
+        _ slice: [JSON], key: (JSON) -> String, hasNext: Bool, hasPrevious: Bool, size: Int
+    ) -> JSON {
         var members = envelopeMembers(
             firstKey: slice.first.map(key), lastKey: slice.last.map(key), hasNext: hasNext, hasPrevious: hasPrevious, size: size)
         members["data"] = .array(slice)
@@ -84,7 +85,7 @@ enum CursorPage {
     /// The envelope's members but `data`, for a page whose first and last items have these keys.
     private static func envelopeMembers(
         firstKey: String?, lastKey: String?, hasNext: Bool, hasPrevious: Bool, size: Int
-    ) -> [String: JSONValue] {
+    ) -> [String: JSON] {
         [
             "is_paginated": true, "has_next": .bool(hasNext), "has_previous": .bool(hasPrevious),
             "next_cursor": hasNext ? lastKey.map { .string(encode("n", $0)) } ?? .null : .null,
@@ -102,9 +103,9 @@ enum CursorPage {
     /// `key` must give each transformed record its table id (the table's records are stored under
     /// their `id`, and transforms keep it).
     static func page(
-        _ table: ResourceTable, where predicate: (JSONValue) -> Bool = { _ in true }, transform: (JSONValue) -> JSONValue = { $0 },
-        key: (JSONValue) -> String, request: SandboxRequest, defaultSize: Int = 25, maximum: Int = 25
-    ) throws -> JSONValue {
+        _ table: ResourceTable, where predicate: (JSON) -> Bool = { _ in true }, transform: (JSON) -> JSON = { $0 },
+        key: (JSON) -> String, request: SandboxRequest, defaultSize: Int = 25, maximum: Int = 25
+    ) throws -> JSON {
         let size = request.pageSize(default: defaultSize, maximum: maximum)
         let selection = try select(table, where: predicate, transform: transform, key: key, request: request, size: size)
         let slice = selection.indices.compactMap { table.record(at: $0).map(transform) }
@@ -112,16 +113,16 @@ enum CursorPage {
     }
 
     /// `page(table, where: predicate, key: key, …)` serialized, byte for byte as
-    /// `JSONValue.serialized()` gives it, from the table's cached serializations of its records
+    /// `JSON.encoded()` gives it, from the table's cached serializations of its records
     /// (`ResourceTable.serializedRecord(at:)`), which this fills.
     static func serializedPage(
-        _ table: inout ResourceTable, where predicate: (JSONValue) -> Bool = { _ in true }, key: (JSONValue) -> String,
+        _ table: inout ResourceTable, where predicate: (JSON) -> Bool = { _ in true }, key: (JSON) -> String,
         request: SandboxRequest, defaultSize: Int = 25, maximum: Int = 25
     ) throws -> [UInt8] {
         let size = request.pageSize(default: defaultSize, maximum: maximum)
         let selection = try select(table, where: predicate, transform: { $0 }, key: key, request: request, size: size)
         // The envelope but `data`, which sorts before every other member, so goes first.
-        let rest = JSONValue.object(envelopeMembers(
+        let rest = JSON.object(envelopeMembers(
             firstKey: selection.indices.first.flatMap(table.record(at:)).map(key), lastKey: selection.indices.last.flatMap(table.record(at:)).map(key),
             hasNext: selection.hasNext, hasPrevious: selection.hasPrevious, size: size))
         let items = selection.indices.compactMap { table.serializedRecord(at: $0) }
@@ -133,14 +134,14 @@ enum CursorPage {
             out.append(contentsOf: item)
         }
         out.append(contentsOf: "],".utf8)
-        out.append(contentsOf: rest.serialized().dropFirst())
+        out.append(contentsOf: rest.encoded().dropFirst())
         return out
     }
 
     /// Which records of `table` a page holds (indices of `table.sortedKeys`, in served order) and
     /// whether items precede and follow it.
     private static func select(
-        _ table: ResourceTable, where predicate: (JSONValue) -> Bool, transform: (JSONValue) -> JSONValue, key: (JSONValue) -> String,
+        _ table: ResourceTable, where predicate: (JSON) -> Bool, transform: (JSON) -> JSON, key: (JSON) -> String,
         request: SandboxRequest, size: Int
     ) throws -> (indices: ArraySlice<Int>, hasNext: Bool, hasPrevious: Bool) {
         func below(_ end: Int, limit: Int) -> [Int] { table.indices(below: end, limit: limit, where: predicate) }
@@ -170,7 +171,7 @@ enum CursorPage {
 
     /// Where `boundary` would sit when the item it named was deleted; lists are sorted by key,
     /// descending or ascending, which is detected from the first and last items.
-    private static func insertionIndex(_ items: [JSONValue], key: (JSONValue) -> String, boundary: String) -> Int {
+    private static func insertionIndex(_ items: [JSON], key: (JSON) -> String, boundary: String) -> Int {
         guard let first = items.first, let last = items.last else { return 0 }
         let descending = ResourceTable.sortKey(key(first)) >= ResourceTable.sortKey(key(last))
         let target = ResourceTable.sortKey(boundary)

@@ -1,19 +1,21 @@
+import ScalevModel
+
 /// Builds order records in Scalev's order shape, for seeding and for every create route.
 enum OrderFactory {
     /// One line to be ordered: a variant, or a bundle price option.
     struct Line {
-        var variant: JSONValue?
-        var bundlePriceOption: JSONValue?
+        var variant: JSON?
+        var bundlePriceOption: JSON?
         var quantity: Int
     }
 
     /// Shipping facts of a physical order.
     struct Shipment {
         var address: String
-        var location: JSONValue
+        var location: JSON
         var postalCode: String?
-        var warehouse: JSONValue
-        var courierService: JSONValue
+        var warehouse: JSON
+        var courierService: JSON
         var shippingCost: Int
         var providerCode: String?
     }
@@ -27,18 +29,22 @@ enum OrderFactory {
     static let statuses = ["draft", "pending", "confirmed", "in_process", "ready", "shipped", "completed", "canceled", "rts", "closed"]
     static let paymentStatuses = ["unpaid", "paid", "conflict", "settled"]
 
-    static func money(_ amount: Int) -> JSONValue { .string("\(amount).00") }
+    static func money(_ amount: Int) -> JSON { .string("\(amount).00") }
 
-    static func amount(_ value: JSONValue) -> Int { Int(value.doubleValue ?? 0) }
+    /// The whole rupiah of a stored amount (0 when it is not a number the sandbox could have stored).
+    static func amount(_ value: JSON) -> Int {
+        guard let number = value.doubleValue, number.magnitude < 0x1p62 else { return 0 }
+        return Int(number)
+    }
 
     /// Whether a line ships something physical.
     static func isPhysical(_ line: Line) -> Bool {
-        if let variant = line.variant { return variant["item_type"].stringValue == "physical" }
-        return line.bundlePriceOption?["item_type"].stringValue == "physical"
+        if let variant = line.variant { return variant["item_type"].textValue == "physical" }
+        return line.bundlePriceOption?["item_type"].textValue == "physical"
     }
 
     /// The gateway payload for `method` (see the notes' `pg_payment_info` shapes).
-    static func paymentInfo(method: String, slug: String, customerName: String, random: inout SeededGenerator) -> JSONValue {
+    static func paymentInfo(method: String, slug: String, customerName: String, random: inout SeededGenerator) -> JSON {
         if method.hasPrefix("va_") {
             return [
                 "payment_method": [
@@ -63,14 +69,14 @@ enum OrderFactory {
         }
     }
 
-    static func provider(for method: String) -> JSONValue {
+    static func provider(for method: String) -> JSON {
         if method.hasPrefix("va_") || ["qris", "card", "invoice", "alfamart", "ovo", "dana", "shopeepay", "linkaja", "gopay"].contains(method) {
             return "xendit"
         }
         return .null
     }
 
-    static func orderline(_ line: Line, id: Int) -> JSONValue {
+    static func orderline(_ line: Line, id: Int) -> JSON {
         if let variant = line.variant {
             let price = amount(variant["price"])
             return [
@@ -80,9 +86,9 @@ enum OrderFactory {
                 "currency": "IDR", "variant_price": money(price), "product_price": money(price * line.quantity),
                 "discount": money(0), "cogs": money(price * line.quantity / 2),
                 "variant_option1_value": variant["option1_value"], "variant_option2_value": .null, "variant_option3_value": .null,
-                "is_file_enabled": .bool(variant["item_type"].stringValue == "digital"),
-                "is_lms_enabled": .bool(variant["item_type"].stringValue == "course"),
-                "is_license_enabled": .bool(variant["item_type"].stringValue == "license"),
+                "is_file_enabled": .bool(variant["item_type"].textValue == "digital"),
+                "is_lms_enabled": .bool(variant["item_type"].textValue == "course"),
+                "is_license_enabled": .bool(variant["item_type"].textValue == "license"),
                 "interval": variant["interval"], "interval_count": variant["interval_count"],
             ]
         }
@@ -101,15 +107,15 @@ enum OrderFactory {
 
     /// A new order record (not yet stored).
     static func make(
-        state: inout SandboxState, store: JSONValue, customer: JSONValue, lines: [Line], paymentMethod: String,
+        state: inout SandboxState, store: JSON, customer: JSON, lines: [Line], paymentMethod: String,
         shipment: Shipment?, createdAt: Double, status: String = "pending", paymentStatus: String = "unpaid",
-        fields: [String: JSONValue] = [:]
-    ) -> JSONValue {
+        fields: [String: JSON] = [:]
+    ) -> JSON {
         let id = state.random.uuidV7(epoch: createdAt)
         let slug = state.random.string(22, alphabet: "abcdefghijklmnopqrstuvwxyz0123456789")
         let orderNumber = String(Timestamp.day(createdAt).replacingOccurrences(of: "-", with: "").dropFirst(2))
             + state.random.string(6, alphabet: "ABCDEFGHJKLMNPQRSTUVWXYZ")
-        var orderlines: [JSONValue] = []
+        var orderlines: [JSON] = []
         for line in lines { orderlines.append(orderline(line, id: state.number())) }
         let productPrice = orderlines.reduce(0) { $0 + amount($1["product_price"]) }
         let shippingCost = shipment?.shippingCost ?? 0
@@ -118,13 +124,13 @@ enum OrderFactory {
         let otherIncome = amount(fields["other_income"] ?? .null)
         let gross = productPrice + shippingCost - productDiscount - shippingDiscount + otherIncome
         let publicURL = "\(state.publicBase)/o/\(slug)"
-        let stamp = JSONValue.string(Timestamp.format(createdAt))
-        var order: [String: JSONValue] = [
+        let stamp = JSON.string(Timestamp.format(createdAt))
+        var order: [String: JSON] = [
             "id": .string(id), "order_id": .string(orderNumber), "secret_slug": .string(slug),
             "public_order_url": .string(publicURL), "payment_url": .string(publicURL + "/success"),
             "status": .string(status), "payment_status": .string(paymentStatus), "payment_method": .string(paymentMethod),
             "epayment_provider": provider(for: paymentMethod),
-            "pg_payment_info": paymentInfo(method: paymentMethod, slug: slug, customerName: customer["name"].stringValue ?? "", random: &state.random),
+            "pg_payment_info": paymentInfo(method: paymentMethod, slug: slug, customerName: customer["name"].textValue ?? "", random: &state.random),
             "pg_paid_info": .null, "pg_reference_id": .string("pgref_" + state.random.string(16)),
             "financial_entity": .null, "external_id": .null,
             "store": ["id": store["id"], "unique_id": store["unique_id"], "name": store["name"]],
@@ -173,9 +179,9 @@ enum OrderFactory {
     }
 
     /// Stores `order` and indexes its slug.
-    static func insert(_ order: JSONValue, into state: inout SandboxState) {
-        guard let id = order["id"].stringValue else { return }
+    static func insert(_ order: JSON, into state: inout SandboxState) {
+        guard let id = order["id"].textValue else { return }
         state.orders[id] = order
-        if let slug = order["secret_slug"].stringValue { state.ordersBySlug[slug] = id }
+        if let slug = order["secret_slug"].textValue { state.ordersBySlug[slug] = id }
     }
 }

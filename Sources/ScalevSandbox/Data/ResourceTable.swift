@@ -1,7 +1,9 @@
+import ScalevModel
+
 /// An ordered collection of JSON records keyed by id. Ids sort numerically when numeric and
 /// lexically otherwise (UUIDv7 ids therefore sort by creation time).
 struct ResourceTable: Sendable, Codable {
-    private(set) var records: [String: JSONValue] = [:]
+    private(set) var records: [String: JSON] = [:]
     /// Sort keys in ascending order.
     private(set) var sortedKeys: [String] = []
     /// Records' serializations by sort key, filled as lists serve them (`serializedRecord(at:)`) and
@@ -28,7 +30,7 @@ struct ResourceTable: Sendable, Codable {
         return digits.isEmpty ? "0" : String(digits)
     }
 
-    subscript(id: String) -> JSONValue? {
+    subscript(id: String) -> JSON? {
         get { records[Self.sortKey(id)] }
         set {
             let key = Self.sortKey(id)
@@ -42,18 +44,18 @@ struct ResourceTable: Sendable, Codable {
         }
     }
 
-    subscript(id: Int) -> JSONValue? {
+    subscript(id: Int) -> JSON? {
         get { self[String(id)] }
         set { self[String(id)] = newValue }
     }
 
     /// Records newest (highest id) first.
-    var descending: [JSONValue] { sortedKeys.reversed().compactMap { records[$0] } }
+    var descending: [JSON] { sortedKeys.reversed().compactMap { records[$0] } }
     /// Records oldest (lowest id) first.
-    var ascending: [JSONValue] { sortedKeys.compactMap { records[$0] } }
+    var ascending: [JSON] { sortedKeys.compactMap { records[$0] } }
 
     /// The first record satisfying `predicate`, in ascending order.
-    func first(where predicate: (JSONValue) -> Bool) -> JSONValue? {
+    func first(where predicate: (JSON) -> Bool) -> JSON? {
         for key in sortedKeys { if let record = records[key], predicate(record) { return record } }
         return nil
     }
@@ -77,13 +79,13 @@ struct ResourceTable: Sendable, Codable {
     }
 
     /// The record whose sort key is `sortedKeys[index]`.
-    func record(at index: Int) -> JSONValue? {
+    func record(at index: Int) -> JSON? {
         sortedKeys.indices.contains(index) ? records[sortedKeys[index]] : nil
     }
 
     /// The indices of `sortedKeys` below `end` of up to `limit` records satisfying `predicate`,
     /// nearest first (descending), visiting no more records than it takes to find them.
-    func indices(below end: Int, limit: Int, where predicate: (JSONValue) -> Bool) -> [Int] {
+    func indices(below end: Int, limit: Int, where predicate: (JSON) -> Bool) -> [Int] {
         var found: [Int] = []
         var index = min(end, sortedKeys.count) - 1
         while index >= 0, found.count < limit {
@@ -95,7 +97,7 @@ struct ResourceTable: Sendable, Codable {
 
     /// The indices of `sortedKeys` from `start` on of up to `limit` records satisfying
     /// `predicate`, nearest first (ascending), visiting no more records than it takes to find them.
-    func indices(from start: Int, limit: Int, where predicate: (JSONValue) -> Bool) -> [Int] {
+    func indices(from start: Int, limit: Int, where predicate: (JSON) -> Bool) -> [Int] {
         var found: [Int] = []
         var index = max(0, start)
         while index < sortedKeys.count, found.count < limit {
@@ -105,14 +107,14 @@ struct ResourceTable: Sendable, Codable {
         return found
     }
 
-    /// The record at `index` of `sortedKeys` serialized (`JSONValue.serialized()`); kept until
+    /// The record at `index` of `sortedKeys` serialized (`JSON.encoded()`); kept until
     /// the record changes or goes, so that lists serve unchanged records without re-encoding them.
     mutating func serializedRecord(at index: Int) -> [UInt8]? {
         guard sortedKeys.indices.contains(index) else { return nil }
         let key = sortedKeys[index]
         if let bytes = serialized[key] { return bytes }
         guard let record = records[key] else { return nil }
-        let bytes = record.serialized()
+        let bytes = record.encoded()
         serialized[key] = bytes
         return bytes
     }

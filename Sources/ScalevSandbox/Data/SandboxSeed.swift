@@ -1,21 +1,30 @@
-/// The deterministic starting data: one business, three stores, products of every item type,
-/// bundles, customers, locations and a few hundred orders over the six months before 2025-01-01.
-enum SandboxSeed {
-    /// Seeded orders end at this instant (2025-01-01T00:00:00Z), so new orders always sort newer.
-    static let anchor: Double = 1_735_689_600
+import ScalevModel
 
-    static func make(seed: UInt64, orderCount: Int, scopes: Set<String>) -> SandboxState {
+/// The deterministic starting data: one business, three stores, products of every item type,
+/// bundles, customers, locations and a few hundred orders over the six months before an anchor
+/// (``SandboxConfiguration/anchor``). The same seed and anchor give the same data; the keys and
+/// secrets are not drawn from the seed (see ``SecretGenerator``).
+struct SandboxSeed {
+    /// Seconds since the epoch at which the history ends: every seeded date is before it, so
+    /// orders created later sort newer.
+    let anchor: Double
+
+    /// The data of `seed`; its credentials' secrets are drawn from `secrets`, which the state keeps.
+    static func make(seed: UInt64, orderCount: Int, scopes: Set<String>, anchor: Double, secrets: SecretGenerator) -> SandboxState {
+        SandboxSeed(anchor: anchor).make(seed: seed, orderCount: orderCount, scopes: scopes, secrets: secrets)
+    }
+
+    private func make(seed: UInt64, orderCount: Int, scopes: Set<String>, secrets: SecretGenerator) -> SandboxState {
         var random = SeededGenerator(seed: seed)
+        var secrets = secrets
         let credentials = SandboxCredentials(
-            businessKey: "sk_" + random.string(32), restrictedKey: "rk_" + random.string(32),
-            storefrontKey: "sfpk_" + random.string(32), storeUniqueID: "store_" + random.string(24),
-            customerEmail: "buyer@example.com", customerPassword: "sandbox-" + random.string(10),
-            webhookSecret: random.string(40), oauthClientID: "app_" + random.string(20),
-            oauthClientSecret: "appsecret_" + random.string(32), oauthRedirectURI: "http://127.0.0.1/oauth/callback",
-            otpStoreUniqueID: "store_" + random.string(24), otpStorefrontKey: "sfpk_" + random.string(32),
-            otpCustomerEmail: "otp-buyer@example.com")
+            businessKey: "", restrictedKey: "", storefrontKey: "", storeUniqueID: "store_" + random.string(24),
+            customerEmail: "buyer@example.com", customerPassword: "", webhookSecret: "", oauthClientID: "app_" + random.string(20),
+            oauthClientSecret: "", oauthRedirectURI: "http://127.0.0.1/oauth/callback", otpStoreUniqueID: "store_" + random.string(24),
+            otpStorefrontKey: "", otpCustomerEmail: "otp-buyer@example.com"
+        ).withSecrets(from: &secrets)
         var state = SandboxState(
-            random: random, credentials: credentials,
+            random: random, secrets: secrets, credentials: credentials,
             business: [
                 "id": 501, "unique_id": .string("business_" + random.string(16)), "username": "tokolunas",
                 "name": "Toko Lunas Sandbox", "is_enabled": true,
@@ -36,9 +45,9 @@ enum SandboxSeed {
         return state
     }
 
-    private static func uuid(_ state: inout SandboxState) -> String { state.random.uuidV4() }
+    private func uuid(_ state: inout SandboxState) -> String { state.random.uuidV4() }
 
-    private static func seedPlaces(_ state: inout SandboxState) {
+    private func seedPlaces(_ state: inout SandboxState) {
         let places: [(String, String, String)] = [
             ("Menteng", "Jakarta Pusat", "DKI Jakarta"), ("Gambir", "Jakarta Pusat", "DKI Jakarta"),
             ("Kebayoran Baru", "Jakarta Selatan", "DKI Jakarta"), ("Tebet", "Jakarta Selatan", "DKI Jakarta"),
@@ -79,7 +88,7 @@ enum SandboxSeed {
         }
     }
 
-    private static func seedStores(_ state: inout SandboxState) {
+    private func seedStores(_ state: inout SandboxState) {
         let credentials = state.credentials
         let specs: [(Int, String, String, Bool, Bool)] = [
             (3288, credentials.storeUniqueID, "Toko Kopi Lunas", false, true),
@@ -93,8 +102,8 @@ enum SandboxSeed {
                 "custom_domain": .null, "is_customer_otp_required": .bool(spec.3),
                 "payment_methods": ["bank_transfer", "va_bca", "va_bni", "qris", "invoice", "gopay", "cod"],
                 "sub_payment_methods": [], "xendit_va_bank_codes": ["BCA", "BNI"],
-                "created_at": .string(Timestamp.format(SandboxSeed.anchor - 400 * 86_400)),
-                "last_updated_at": .string(Timestamp.format(SandboxSeed.anchor - 30 * 86_400)),
+                "created_at": .string(Timestamp.format(anchor - 400 * 86_400)),
+                "last_updated_at": .string(Timestamp.format(anchor - 30 * 86_400)),
             ]
         }
     }
@@ -110,17 +119,17 @@ enum SandboxSeed {
         ("Lisensi Kasir POS", "license", [("1 Perangkat", 250_000)]),
     ]
 
-    private static func seedCatalog(_ state: inout SandboxState) {
+    private func seedCatalog(_ state: inout SandboxState) {
         let storeIDs = [3288, 3289]
         let storeUniqueIDs = storeIDs.compactMap { state.stores[$0]?["unique_id"] }
         var productID = 8001
         var variantID = 9001
-        for spec in productSpecs {
-            var variants: [JSONValue] = []
+        for spec in Self.productSpecs {
+            var variants: [JSON] = []
             let slug = spec.0.lowercased().replacingOccurrences(of: " ", with: "-")
             for (index, option) in spec.2.enumerated() {
                 let recurring = spec.1 == "subscription"
-                let variant: JSONValue = [
+                let variant: JSON = [
                     "id": .int(variantID), "unique_id": .string("variant_" + state.random.string(16)),
                     "uuid": .string(uuid(&state)), "product_id": .int(productID), "product_name": .string(spec.0),
                     "name": .string("\(spec.0) - \(option.0)"), "option1_value": .string(option.0),
@@ -141,10 +150,10 @@ enum SandboxSeed {
                 "slug": .string(slug), "item_type": .string(spec.1), "description": .string("\(spec.0) dari Toko Lunas."),
                 "is_multiple": .bool(spec.2.count > 1), "option1_name": spec.2.count > 1 ? "Pilihan" : .null,
                 "option2_name": .null, "option3_name": .null, "variants": .array(variants), "images": [],
-                "store_ids": .array(storeIDs.map(JSONValue.int)), "store_unique_ids": .array(storeUniqueIDs),
+                "store_ids": .array(storeIDs.map(JSON.int)), "store_unique_ids": .array(storeUniqueIDs),
                 "taxonomy": .null, "is_active": true,
-                "created_at": .string(Timestamp.format(SandboxSeed.anchor - Double(300 - productID + 8001) * 86_400)),
-                "last_updated_at": .string(Timestamp.format(SandboxSeed.anchor - 10 * 86_400)),
+                "created_at": .string(Timestamp.format(anchor - Double(300 - productID + 8001) * 86_400)),
+                "last_updated_at": .string(Timestamp.format(anchor - 10 * 86_400)),
             ]
             if spec.1 == "course", let course = variants.first { seedCourse(&state, variant: course) }
             productID += 1
@@ -156,14 +165,14 @@ enum SandboxSeed {
         var bundleID = 6001
         var optionID = 6501
         for bundle in bundles {
-            let physical = bundle.1.contains { state.variants[$0.0]?["item_type"].stringValue == "physical" }
-            var options: [JSONValue] = []
+            let physical = bundle.1.contains { state.variants[$0.0]?["item_type"].textValue == "physical" }
+            var options: [JSON] = []
             for option in bundle.2 {
-                let record: JSONValue = [
+                let record: JSON = [
                     "id": .int(optionID), "unique_id": .string("bpo_" + state.random.string(16)), "bundle_id": .int(bundleID),
                     "name": .string(option.0), "slug": .string(option.0.lowercased().replacingOccurrences(of: " ", with: "-")),
                     "price": OrderFactory.money(option.1), "price_bt": OrderFactory.money(option.1),
-                    "item_type": physical ? "physical" : "digital", "store_ids": .array(storeIDs.map(JSONValue.int)),
+                    "item_type": physical ? "physical" : "digital", "store_ids": .array(storeIDs.map(JSON.int)),
                 ]
                 state.bundlePriceOptions[optionID] = record
                 options.append(record)
@@ -172,31 +181,31 @@ enum SandboxSeed {
             state.bundles[bundleID] = [
                 "id": .int(bundleID), "name": .string(bundle.0), "public_name": .string(bundle.0),
                 "bundlelines": .array(bundle.1.map { ["variant_id": .int($0.0), "quantity": .int($0.1)] }),
-                "bundle_price_options": .array(options), "store_ids": .array(storeIDs.map(JSONValue.int)),
+                "bundle_price_options": .array(options), "store_ids": .array(storeIDs.map(JSON.int)),
                 "is_bundle_sharing": false, "label": .null,
-                "created_at": .string(Timestamp.format(SandboxSeed.anchor - 90 * 86_400)),
+                "created_at": .string(Timestamp.format(anchor - 90 * 86_400)),
             ]
             bundleID += 1
         }
     }
 
-    private static func seedCourse(_ state: inout SandboxState, variant: JSONValue) {
-        var sections: [JSONValue] = []
+    private func seedCourse(_ state: inout SandboxState, variant: JSON) {
+        var sections: [JSON] = []
         for sectionIndex in 0..<2 {
             let sectionUUID = uuid(&state)
-            var contents: [JSONValue] = []
+            var contents: [JSON] = []
             for contentIndex in 0..<3 {
-                let content: JSONValue = [
+                let content: JSON = [
                     "uuid": .string(uuid(&state)), "title": .string("Pelajaran \(sectionIndex + 1).\(contentIndex + 1)"),
                     "text": "Materi pelajaran.", "type": "video", "duration": 600,
                     "video_url": "https://video.sandbox.invalid/lesson", "sequence_order": .int(contentIndex + 1),
                     "is_shown": true, "is_discussion_active": .null, "is_email_notification_active": .null,
                     "section_uuid": .string(sectionUUID), "variant_id": variant["id"],
                 ]
-                if let key = content["uuid"].stringValue { state.courseContents[key] = content }
+                if let key = content["uuid"].textValue { state.courseContents[key] = content }
                 contents.append(content)
             }
-            let section: JSONValue = [
+            let section: JSON = [
                 "uuid": .string(sectionUUID), "title": .string(sectionIndex == 0 ? "Dasar-dasar" : "Teknik Seduh"),
                 "type": "section", "sequence_order": .int(sectionIndex + 1), "is_shown": true, "variant_id": variant["id"],
                 "content_uuids": .array(contents.map { $0["uuid"] }),
@@ -209,7 +218,7 @@ enum SandboxSeed {
     private static let firstNames = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gita", "Hadi", "Indah", "Joko", "Kartika", "Lestari", "Made", "Nur", "Oka", "Putri", "Rizky", "Sari", "Tono", "Wulan"]
     private static let lastNames = ["Saputra", "Wijaya", "Lestari", "Pratama", "Hidayat", "Santoso", "Kusuma", "Nugroho"]
 
-    private static func seedCustomers(_ state: inout SandboxState) {
+    private func seedCustomers(_ state: inout SandboxState) {
         let credentials = state.credentials
         for index in 0..<40 {
             let id = 70_001 + index
@@ -222,17 +231,17 @@ enum SandboxSeed {
                 name = "OTP Buyer"
                 email = credentials.otpCustomerEmail
             } else {
-                name = firstNames[index % firstNames.count] + " " + lastNames[(index * 7) % lastNames.count]
+                name = Self.firstNames[index % Self.firstNames.count] + " " + Self.lastNames[(index * 7) % Self.lastNames.count]
                 email = name.lowercased().replacingOccurrences(of: " ", with: ".") + "\(index)@example.com"
             }
             state.customers[id] = [
                 "id": .int(id), "name": .string(name), "email": .string(email),
                 "phone": .string("62812" + state.random.string(7, alphabet: "0123456789")), "tags": index % 5 == 0 ? ["vip"] : [],
                 "avatar": .null, "bio_description": .null, "date_of_birth": .null, "sex": .null,
-                "confirmed_at": .string(Timestamp.format(SandboxSeed.anchor - 200 * 86_400)), "status": "active",
+                "confirmed_at": .string(Timestamp.format(anchor - 200 * 86_400)), "status": "active",
                 "is_unsubscribe": false, "business_id": 501,
-                "created_at": .string(Timestamp.format(SandboxSeed.anchor - Double(220 - index) * 86_400)),
-                "last_updated_at": .string(Timestamp.format(SandboxSeed.anchor - 100 * 86_400)),
+                "created_at": .string(Timestamp.format(anchor - Double(220 - index) * 86_400)),
+                "last_updated_at": .string(Timestamp.format(anchor - 100 * 86_400)),
             ]
         }
         state.accounts[credentials.storeUniqueID + "|" + credentials.customerEmail] = CustomerAccount(
@@ -243,7 +252,7 @@ enum SandboxSeed {
             password: credentials.customerPassword)
     }
 
-    private static func seedOrders(_ state: inout SandboxState, count: Int) {
+    private func seedOrders(_ state: inout SandboxState, count: Int) {
         guard count > 0 else { return }
         let span = 180.0 * 86_400
         let start = anchor - span
@@ -263,15 +272,15 @@ enum SandboxSeed {
             else { continue }
             let line = OrderFactory.Line(variant: variant, quantity: 1 + Int(state.random.next() % 3))
             var shipment: OrderFactory.Shipment?
-            if variant["item_type"].stringValue == "physical", let location = state.locations[3100 + 7 * Int(state.random.next() % 16)],
+            if variant["item_type"].textValue == "physical", let location = state.locations[3100 + 7 * Int(state.random.next() % 16)],
                 let warehouse = state.warehouses[71], let courier = state.courierServices[41 + Int(state.random.next() % 4)]
             {
                 shipment = OrderFactory.Shipment(
-                    address: "Jl. Contoh No. \(index + 1)", location: location, postalCode: location["postal_codes"].arrayValue?.first?.stringValue,
+                    address: "Jl. Contoh No. \(index + 1)", location: location, postalCode: location["postal_codes"].arrayValue?.first?.textValue,
                     warehouse: warehouse, courierService: courier, shippingCost: courier["base_cost"].intValue ?? 18_000, providerCode: nil)
             }
             let flow = flows[Int(state.random.next() % UInt64(flows.count))]
-            var tags: [JSONValue] = []
+            var tags: [JSON] = []
             if index % 6 == 0 { tags.append(.string(tagPool[index % tagPool.count])) }
             if index % 15 == 0 { tags.append("gift") }
             let method = methods[Int(state.random.next() % UInt64(methods.count))]
@@ -287,7 +296,7 @@ enum SandboxSeed {
         }
     }
 
-    private static func seedSubscriptions(_ state: inout SandboxState) {
+    private func seedSubscriptions(_ state: inout SandboxState) {
         guard let variant = state.variants[9008], let store = state.stores[3288], let customer = state.customers[70_001] else { return }
         if let course = state.variants[9007] {
             let order = OrderFactory.make(

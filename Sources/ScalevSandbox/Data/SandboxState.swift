@@ -1,10 +1,14 @@
+import ScalevModel
+
 /// Everything the sandbox remembers: resources, tokens, carts, webhooks. One value, guarded by one
 /// lock, snapshotted whole to the data file.
 struct SandboxState: Sendable, Codable {
     var random: SeededGenerator
+    /// The source of every key, password and token handed out; never saved, never the data's seed.
+    var secrets = SecretGenerator(seed: nil)
     var nextNumber: Int = 1000
     var credentials: SandboxCredentials
-    var business: JSONValue
+    var business: JSON
     /// Restricted keys: key -> scopes. (`sk_` keys have every scope.)
     var restrictedKeys: [String: [String]] = [:]
     var secretKeys: Set<String> = []
@@ -26,8 +30,8 @@ struct SandboxState: Sendable, Codable {
     /// Tables of the catalog-driven generic layer, by concrete collection path.
     var generic: [String: ResourceTable] = [:]
 
-    var guestCarts: [String: JSONValue] = [:]
-    var customerCarts: [String: JSONValue] = [:]
+    var guestCarts: [String: JSON] = [:]
+    var customerCarts: [String: JSON] = [:]
     var accounts: [String: CustomerAccount] = [:]
     var pendingOTPs: [String: String] = [:]
     var refreshTokens: [String: RefreshTokenRecord] = [:]
@@ -67,14 +71,34 @@ struct SandboxState: Sendable, Codable {
     mutating func rebase(to base: String) {
         publicBase = base
         for order in orders.ascending {
-            guard let id = order["id"].stringValue, let slug = order["secret_slug"].stringValue else { continue }
+            guard let id = order["id"].textValue, let slug = order["secret_slug"].textValue else { continue }
             let url = "\(base)/o/\(slug)"
-            guard order["public_order_url"].stringValue != url else { continue }
+            guard order["public_order_url"].textValue != url else { continue }
             var updated = order
             updated["public_order_url"] = .string(url)
             updated["payment_url"] = .string(url + "/success")
             orders[id] = updated
         }
+    }
+
+    /// Puts the keys, passwords and secrets of `fresh` in place of the current credentials'
+    /// wherever they are held (keys, the OAuth client, the seeded customers' logins, webhook
+    /// endpoints that used the sandbox's secret): the old ones stop working. Ids and emails stay.
+    mutating func installSecrets(of fresh: SandboxCredentials) {
+        let old = credentials
+        if secretKeys.remove(old.businessKey) != nil { secretKeys.insert(fresh.businessKey) }
+        if let scopes = restrictedKeys.removeValue(forKey: old.restrictedKey) { restrictedKeys[fresh.restrictedKey] = scopes }
+        for (stale, key) in [(old.storefrontKey, fresh.storefrontKey), (old.otpStorefrontKey, fresh.otpStorefrontKey)] {
+            if let store = storefrontKeys.removeValue(forKey: stale) { storefrontKeys[key] = store }
+        }
+        oauthClients[old.oauthClientID]?.clientSecret = fresh.oauthClientSecret
+        for account in [old.storeUniqueID + "|" + old.customerEmail, old.otpStoreUniqueID + "|" + old.otpCustomerEmail] {
+            accounts[account]?.password = fresh.customerPassword
+        }
+        for index in webhookEndpoints.indices where webhookEndpoints[index].secret == old.webhookSecret {
+            webhookEndpoints[index].secret = fresh.webhookSecret
+        }
+        for (field, _, _) in SandboxCredentials.secretFields { credentials[keyPath: field] = fresh[keyPath: field] }
     }
 
     /// A fresh numeric id.
@@ -83,7 +107,7 @@ struct SandboxState: Sendable, Codable {
         return nextNumber
     }
 
-    mutating func emit(_ event: String, _ data: JSONValue) {
+    mutating func emit(_ event: String, _ data: JSON) {
         outbox.append(WebhookEvent(event: event, data: data))
     }
 }
@@ -142,5 +166,5 @@ struct WebhookEndpoint: Sendable, Codable, Hashable {
 /// An event waiting for delivery.
 struct WebhookEvent: Sendable {
     var event: String
-    var data: JSONValue
+    var data: JSON
 }

@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// What the storefront and customer checkouts share: carts, item resolution, quotes, totals and
 /// order placement.
 enum CheckoutFlow {
@@ -6,12 +8,12 @@ enum CheckoutFlow {
         ("qris", "QRIS", false), ("invoice", "Invoice", true), ("gopay", "GoPay", true), ("cod", "Bayar di Tempat (COD)", false),
     ]
 
-    static func emptyCart(id: String, store: String) -> JSONValue {
+    static func emptyCart(id: String, store: String) -> JSON {
         ["id": .string(id), "store_unique_id": .string(store), "item_count": 0, "total": "0.00", "items": []]
     }
 
     /// Recomputes `item_count` and `total` of a cart.
-    static func totals(_ cart: JSONValue, state: SandboxState) -> JSONValue {
+    static func totals(_ cart: JSON, state: SandboxState) -> JSON {
         var cart = cart
         let items = cart["items"].arrayValue ?? []
         var total = 0
@@ -29,13 +31,13 @@ enum CheckoutFlow {
     }
 
     /// Adds an item (`{type, variant_id | bundle_price_option_id, quantity}`) to a cart.
-    static func add(_ body: JSONValue, to cart: JSONValue, store: JSONValue, state: inout SandboxState) throws -> JSONValue {
+    static func add(_ body: JSON, to cart: JSON, store: JSON, state: inout SandboxState) throws -> JSON {
         let quantity = body["quantity"].intValue ?? 0
         guard (1...100).contains(quantity) else { throw APIError.invalid("quantity", "must be between 1 and 100") }
         var cart = cart
         var items = cart["items"].arrayValue ?? []
-        let type = body["type"].stringValue ?? "variant"
-        var entry: JSONValue
+        let type = body["type"].textValue ?? "variant"
+        var entry: JSON
         switch type {
         case "variant":
             guard let variant = state.variants[body["variant_id"].intValue ?? -1], state.sells(store: store, variant: variant) else {
@@ -63,10 +65,10 @@ enum CheckoutFlow {
         return totals(cart, state: state)
     }
 
-    static func setQuantity(_ cart: JSONValue, itemID: String, quantity: Int?, state: SandboxState) throws -> JSONValue {
+    static func setQuantity(_ cart: JSON, itemID: String, quantity: Int?, state: SandboxState) throws -> JSON {
         var cart = cart
         var items = cart["items"].arrayValue ?? []
-        guard let index = items.firstIndex(where: { $0["id"].stringValue == itemID }) else { throw APIError.notFound("Cart item") }
+        guard let index = items.firstIndex(where: { $0["id"].textValue == itemID }) else { throw APIError.notFound("Cart item") }
         if let quantity {
             guard (1...100).contains(quantity) else { throw APIError.invalid("quantity", "must be between 1 and 100") }
             items[index]["quantity"] = .int(quantity)
@@ -78,8 +80,8 @@ enum CheckoutFlow {
     }
 
     /// Order lines from checkout `items` (1–50, quantities 1–100) or from a cart.
-    static func lines(items: JSONValue, cart: JSONValue?, store: JSONValue, state: SandboxState) throws -> [OrderFactory.Line] {
-        let entries: [JSONValue]
+    static func lines(items: JSON, cart: JSON?, store: JSON, state: SandboxState) throws -> [OrderFactory.Line] {
+        let entries: [JSON]
         if let list = items.arrayValue {
             guard (1...50).contains(list.count) else { throw APIError.invalid("items", "must hold 1 to 50 items") }
             entries = list
@@ -96,7 +98,7 @@ enum CheckoutFlow {
                 errors.append(.init(field: "items[\(index)].quantity", code: "invalid", message: "must be between 1 and 100"))
                 continue
             }
-            if let id = entry["variant_id"].intValue, (entry["type"].stringValue ?? "variant") == "variant" {
+            if let id = entry["variant_id"].intValue, (entry["type"].textValue ?? "variant") == "variant" {
                 guard let variant = state.variants[id], state.sells(store: store, variant: variant) else {
                     errors.append(.init(field: "items[\(index)].variant_id", code: "invalid", message: "is not a variant sold in this store"))
                     continue
@@ -115,7 +117,7 @@ enum CheckoutFlow {
     }
 
     /// `{product_price, shipping_cost, other_income, other_income_name, service_fee, gross_revenue}`.
-    static func summary(lines: [OrderFactory.Line], courierServiceID: Int?, state: SandboxState) -> JSONValue {
+    static func summary(lines: [OrderFactory.Line], courierServiceID: Int?, state: SandboxState) -> JSON {
         let product = lines.reduce(0) { total, line in
             total + OrderFactory.amount((line.variant ?? line.bundlePriceOption ?? [:])["price"]) * line.quantity
         }
@@ -131,10 +133,10 @@ enum CheckoutFlow {
 
     /// Places an order from a checkout body; physical lines need an address, a location and a courier service.
     static func place(
-        lines: [OrderFactory.Line], store: JSONValue, customer: JSONValue, body: JSONValue, address: (String, Int?, String?),
+        lines: [OrderFactory.Line], store: JSON, customer: JSON, body: JSON, address: (String, Int?, String?),
         state: inout SandboxState, now: Double
-    ) throws -> JSONValue {
-        let method = body["payment_method"].stringValue ?? "payment_link"
+    ) throws -> JSON {
+        let method = body["payment_method"].textValue ?? "payment_link"
         guard OrderFactory.paymentMethods.contains(method) else { throw APIError.invalid("payment_method", "must be one of the payment method codes") }
         var shipment: OrderFactory.Shipment?
         if lines.contains(where: OrderFactory.isPhysical) {
@@ -144,16 +146,16 @@ enum CheckoutFlow {
             if location == nil { errors.append(.init(field: "location_id", code: "required", message: "must name a location for physical products")) }
             let courier = body["courier_service_id"].intValue.flatMap { state.courierServices[$0] }
             if courier == nil { errors.append(.init(field: "courier_service_id", code: "required", message: "must name a courier service for physical products")) }
-            let warehouseKey = body["warehouse_unique_id"].stringValue
-            let warehouse = warehouseKey.flatMap { key in state.warehouses.first { $0["unique_id"].stringValue == key } } ?? state.warehouses.ascending.first
+            let warehouseKey = body["warehouse_unique_id"].textValue
+            let warehouse = warehouseKey.flatMap { key in state.warehouses.first { $0["unique_id"].textValue == key } } ?? state.warehouses.ascending.first
             if !errors.isEmpty { throw APIError.validation(errors) }
             if let location, let courier, let warehouse {
                 shipment = OrderFactory.Shipment(
                     address: address.0, location: location, postalCode: address.2, warehouse: warehouse, courierService: courier,
-                    shippingCost: courier["base_cost"].intValue ?? 0, providerCode: body["courier_aggregator_code"].stringValue)
+                    shippingCost: courier["base_cost"].intValue ?? 0, providerCode: body["courier_aggregator_code"].textValue)
             }
         }
-        var fields: [String: JSONValue] = [:]
+        var fields: [String: JSON] = [:]
         if !body["notes"].isNull { fields["notes"] = body["notes"] }
         var order = OrderFactory.make(
             state: &state, store: store, customer: customer, lines: lines, paymentMethod: method, shipment: shipment, createdAt: now, fields: fields)
@@ -161,15 +163,15 @@ enum CheckoutFlow {
         order["is_from_form"] = true
         OrderFactory.insert(order, into: &state)
         state.emit("order.created", order)
-        if let token = body["checkout_intent_token"].stringValue {
+        if let token = body["checkout_intent_token"].textValue {
             CheckoutIntentRoutes.complete(token: token, orderID: order["id"], state: &state, now: now)
         }
         return order
     }
 
     /// The buyer-facing order (StorefrontPublicOrder): `settled` shows as `paid`.
-    static func publicOrder(_ order: JSONValue) -> JSONValue {
-        var view: [String: JSONValue] = [:]
+    static func publicOrder(_ order: JSON) -> JSON {
+        var view: [String: JSON] = [:]
         for key in [
             "id", "secret_slug", "public_order_url", "payment_url", "order_id", "status", "payment_status", "payment_method", "gross_revenue",
             "product_price", "shipping_cost", "pg_payment_info", "epayment_provider", "paid_time", "transferproof_url", "customer_id",
@@ -177,7 +179,7 @@ enum CheckoutFlow {
             "payment_link_income", "created_at", "courier_service", "shipment_receipt", "awb_status",
         ] { view[key] = order[key] }
         if view["payment_status"] == "settled" { view["payment_status"] = "paid" }
-        view["redirect_url"] = .string((order["public_order_url"].stringValue ?? "") + "/success")
+        view["redirect_url"] = .string((order["public_order_url"].textValue ?? "") + "/success")
         view["orderlines"] = .array((order["orderlines"].arrayValue ?? []).map { line in
             [
                 "quantity": line["quantity"], "product_name": line["product_name"], "item_type": line["item_type"],

@@ -1,4 +1,5 @@
 import Foundation
+import ScalevModel
 
 /// Checkout intents: the storefront starts one and saves snapshots; businesses list, read and send
 /// one recovery email. Status is `completed` once an order used the intent's token, `abandoned`
@@ -15,7 +16,7 @@ enum CheckoutIntentRoutes {
         }
         registry.storefront("PATCH", "/checkout-intents/{checkout_intent_id}") { request, state in
             guard var intent = state.checkoutIntents[request.param("checkout_intent_id")] else { throw APIError.notFound("Checkout intent") }
-            guard let token = request.headers[tokenHeader], token == intent["checkout_intent_token"].stringValue,
+            guard let token = request.headers[tokenHeader], token == intent["checkout_intent_token"].textValue,
                 (intent["token_expires_at"].doubleValue ?? 0) > request.now
             else { throw APIError.unauthorized("Invalid checkout intent token", code: "invalid_checkout_intent_token") }
             if !intent["completed_at"].isNull {
@@ -23,6 +24,7 @@ enum CheckoutIntentRoutes {
             }
             guard let sequence = request.body("sequence").intValue else { throw APIError.missing(["sequence"]) }
             if sequence <= intent["last_sequence"].intValue ?? 0 { return .noContent }
+            try checkItems(request.body("items"))
             intent["last_sequence"] = .int(sequence)
             for field in ["fields", "items", "attribution", "source_url", "cart_id"] where !request.body(field).isNull {
                 intent[field] = request.body(field)
@@ -39,13 +41,13 @@ enum CheckoutIntentRoutes {
             guard let token = request.query["checkout_intent_prefill_token"], token.hasPrefix("cip_") else {
                 throw APIError.unauthorized("Invalid prefill token", code: "invalid_checkout_intent_prefill_token")
             }
-            guard let intent = state.checkoutIntents.first(where: { $0["prefill_token"].stringValue == token }) else {
+            guard let intent = state.checkoutIntents.first(where: { $0["prefill_token"].textValue == token }) else {
                 throw APIError.notFound("Checkout intent")
             }
             if (intent["prefill_expires_at"].doubleValue ?? 0) <= request.now {
                 throw APIError.unauthorized("Prefill token has expired", code: "invalid_checkout_intent_prefill_token")
             }
-            let items = (intent["items"].arrayValue ?? []).map { item -> JSONValue in
+            let items = (intent["items"].arrayValue ?? []).map { item -> JSON in
                 var item = item
                 item["is_available"] = .bool(state.variants[item["variant_id"].intValue ?? -1] != nil || state.bundlePriceOptions[item["bundle_price_option_id"].intValue ?? -1] != nil)
                 return item
@@ -58,10 +60,10 @@ enum CheckoutIntentRoutes {
         }
         registry.business("POST", "/v3/checkout-intents/{checkout_intent_id}/follow-up-email", scopes: ["checkout_intent:follow_up"]) { request, state in
             guard var intent = state.checkoutIntents[request.param("checkout_intent_id")] else { throw APIError.notFound("Checkout intent") }
-            if intent["follow_up_email_sent_at"].stringValue != nil {
+            if intent["follow_up_email_sent_at"].textValue != nil {
                 throw APIError.conflict("A follow-up email was already sent", code: "checkout_intent_follow_up_email_already_sended")
             }
-            let hasEmail = (intent["fields"]["email"].stringValue ?? intent["fields"]["customer_email"].stringValue ?? "").contains("@")
+            let hasEmail = (intent["fields"]["email"].textValue ?? intent["fields"]["customer_email"].textValue ?? "").contains("@")
             guard status(intent, now: request.now) == "abandoned", hasEmail else {
                 throw APIError.unprocessable("A follow-up email needs an abandoned intent with an email address", code: "checkout_intent_follow_up_email_unavailable")
             }
@@ -72,19 +74,19 @@ enum CheckoutIntentRoutes {
     }
 
     static func start(_ request: SandboxRequest, _ state: inout SandboxState) throws -> SandboxReply {
-        let recaptcha = request.body("recaptcha_token").stringValue ?? ""
+        let recaptcha = request.body("recaptcha_token").textValue ?? ""
         if recaptcha == "invalid" || recaptcha == "fail" {
             throw APIError.forbidden("reCAPTCHA verification failed", code: "recaptcha_failed")
         }
-        let session = request.body("client_session_id").stringValue ?? ""
+        let session = request.body("client_session_id").textValue ?? ""
         guard UUID(uuidString: session) != nil else { throw APIError.invalid("client_session_id", "must be a UUID") }
-        let widget = request.body("form_widget_id").stringValue ?? ""
+        let widget = request.body("form_widget_id").textValue ?? ""
         guard widget.count <= 200 else { throw APIError.invalid("form_widget_id", "must be at most 200 characters") }
-        if let items = request.body("items").arrayValue, items.count > 100 { throw APIError.invalid("items", "must hold at most 100 items") }
+        try checkItems(request.body("items"))
         let store = request.param("store_id")
-        let stamp = JSONValue.string(Timestamp.format(request.now))
-        if var intent = state.checkoutIntents.first(where: { $0["client_session_id"].stringValue == session && $0["store_unique_id"].stringValue == store }),
-            let id = intent["id"].stringValue
+        let stamp = JSON.string(Timestamp.format(request.now))
+        if var intent = state.checkoutIntents.first(where: { $0["client_session_id"].textValue == session && $0["store_unique_id"].textValue == store }),
+            let id = intent["id"].textValue
         {
             if !intent["completed_at"].isNull {
                 throw APIError.conflict("Checkout intent is already completed", code: "checkout_intent_completed")
@@ -96,15 +98,15 @@ enum CheckoutIntentRoutes {
         }
         let id = state.random.uuidV7(epoch: request.now)
         var fields = request.body("fields")
-        if fields.isNull, let prefill = request.body("checkout_intent_prefill_token").stringValue,
-            let earlier = state.checkoutIntents.first(where: { $0["prefill_token"].stringValue == prefill })
+        if fields.isNull, let prefill = request.body("checkout_intent_prefill_token").textValue,
+            let earlier = state.checkoutIntents.first(where: { $0["prefill_token"].textValue == prefill })
         {
             fields = earlier["fields"]
         }
-        let intent: JSONValue = [
+        let intent: JSON = [
             "id": .string(id), "store_unique_id": .string(store), "form_widget_id": .string(widget), "client_session_id": .string(session),
-            "checkout_intent_token": .string("cit_" + state.random.string(32)), "token_expires_at": .double(request.now + tokenLifetime),
-            "prefill_token": .string("cip_" + state.random.string(32)), "prefill_expires_at": .double(request.now + prefillLifetime),
+            "checkout_intent_token": .string("cit_" + state.secrets.string(32)), "token_expires_at": .double(request.now + tokenLifetime),
+            "prefill_token": .string("cip_" + state.secrets.string(32)), "prefill_expires_at": .double(request.now + prefillLifetime),
             "last_sequence": 0, "started_at": stamp, "started_epoch": .double(request.now), "last_activity_at": stamp,
             "last_activity_epoch": .double(request.now), "completed_at": .null, "order_id": .null,
             "fields": fields.isNull ? [:] : fields, "items": request.body("items").isNull ? [] : request.body("items"),
@@ -115,12 +117,12 @@ enum CheckoutIntentRoutes {
         return .created(capture(intent, now: request.now))
     }
 
-    static func status(_ intent: JSONValue, now: Double) -> String {
+    static func status(_ intent: JSON, now: Double) -> String {
         if !intent["completed_at"].isNull { return "completed" }
         return now - (intent["last_activity_epoch"].doubleValue ?? now) >= idle ? "abandoned" : "active"
     }
 
-    static func capture(_ intent: JSONValue, now: Double) -> JSONValue {
+    static func capture(_ intent: JSON, now: Double) -> JSON {
         [
             "id": intent["id"], "form_widget_id": intent["form_widget_id"], "checkout_intent_token": intent["checkout_intent_token"],
             "status": .string(status(intent, now: now)), "last_sequence": intent["last_sequence"], "started_at": intent["started_at"],
@@ -129,7 +131,7 @@ enum CheckoutIntentRoutes {
         ]
     }
 
-    static func summary(_ intent: JSONValue, now: Double) -> JSONValue {
+    static func summary(_ intent: JSON, now: Double) -> JSON {
         [
             "id": intent["id"], "status": .string(status(intent, now: now)), "store_unique_id": intent["store_unique_id"],
             "form_widget_id": intent["form_widget_id"], "customer_name": intent["fields"]["name"],
@@ -139,7 +141,19 @@ enum CheckoutIntentRoutes {
         ]
     }
 
-    static func detail(_ intent: JSONValue, state: SandboxState, now: Double) -> JSONValue {
+    /// At most 100 items, each quantity (when given) between 1 and ``RequestNumbers/maxQuantity``.
+    static func checkItems(_ items: JSON) throws {
+        guard let items = items.arrayValue else { return }
+        if items.count > 100 { throw APIError.invalid("items", "must hold at most 100 items") }
+        let errors = items.enumerated().flatMap { index, item in
+            item["quantity"].isNull ? [] : RequestNumbers.fieldErrors {
+                _ = try RequestNumbers.integer(item["quantity"], "items[\(index)].quantity", in: 1...RequestNumbers.maxQuantity)
+            }
+        }
+        if !errors.isEmpty { throw APIError.validation(errors) }
+    }
+
+    static func detail(_ intent: JSON, state: SandboxState, now: Double) -> JSON {
         var view = summary(intent, now: now)
         view["fields"] = intent["fields"]
         view["attribution"] = intent["attribution"]
@@ -154,7 +168,7 @@ enum CheckoutIntentRoutes {
                 "line_total": OrderFactory.money(price * quantity), "currency": "IDR",
             ]
         })
-        view["recovery_url"] = .string("\(state.publicBase)/checkout/recover?checkout_intent_prefill_token=\(intent["prefill_token"].stringValue ?? "")")
+        view["recovery_url"] = .string("\(state.publicBase)/checkout/recover?checkout_intent_prefill_token=\(intent["prefill_token"].textValue ?? "")")
         view["recovery_url_expires_at"] = .string(Timestamp.format(intent["prefill_expires_at"].doubleValue ?? now))
         return view
     }
@@ -174,28 +188,28 @@ enum CheckoutIntentRoutes {
         }
         var intents = state.checkoutIntents.ascending.filter { intent in
             if let status = query["status"], !status.isEmpty, self.status(intent, now: request.now) != status { return false }
-            if let store = query["store_unique_id"], !store.isEmpty, intent["store_unique_id"].stringValue != store { return false }
-            if let widget = query["form_widget_id"], !widget.isEmpty, intent["form_widget_id"].stringValue != widget { return false }
+            if let store = query["store_unique_id"], !store.isEmpty, intent["store_unique_id"].textValue != store { return false }
+            if let widget = query["form_widget_id"], !widget.isEmpty, intent["form_widget_id"].textValue != widget { return false }
             if let from = query["started_at_from"].flatMap(Timestamp.parse), (intent["started_epoch"].doubleValue ?? 0) < from { return false }
             if let until = query["started_at_until"].flatMap(Timestamp.parse), (intent["started_epoch"].doubleValue ?? 0) > until { return false }
             if let search = query["search"]?.lowercased(), !search.isEmpty {
-                return intent["fields"].jsonText.lowercased().contains(search)
+                return intent["fields"].description.lowercased().contains(search)
             }
             return true
         }
         intents.sort { left, right in
-            let a = left[sortBy].stringValue ?? ""
-            let b = right[sortBy].stringValue ?? ""
+            let a = left[sortBy].textValue ?? ""
+            let b = right[sortBy].textValue ?? ""
             if a != b { return ascending ? a < b : a > b }
-            return (left["id"].stringValue ?? "") > (right["id"].stringValue ?? "")
+            return (left["id"].textValue ?? "") > (right["id"].textValue ?? "")
         }
-        return .ok(try CursorPage.page(intents.map { summary($0, now: request.now) }, key: { $0["id"].stringValue ?? "" }, request: request, defaultSize: 20, maximum: 100))
+        return .ok(try CursorPage.page(intents.map { summary($0, now: request.now) }, key: { $0["id"].textValue ?? "" }, request: request, defaultSize: 20, maximum: 100))
     }
 
     /// Marks the intent holding `token` completed by an order.
-    static func complete(token: String, orderID: JSONValue, state: inout SandboxState, now: Double) {
-        guard var intent = state.checkoutIntents.first(where: { $0["checkout_intent_token"].stringValue == token }),
-            let id = intent["id"].stringValue
+    static func complete(token: String, orderID: JSON, state: inout SandboxState, now: Double) {
+        guard var intent = state.checkoutIntents.first(where: { $0["checkout_intent_token"].textValue == token }),
+            let id = intent["id"].textValue
         else { return }
         intent["completed_at"] = .string(Timestamp.format(now))
         intent["order_id"] = orderID

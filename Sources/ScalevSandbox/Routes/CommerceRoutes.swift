@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Stores, products, variants, bundles and their price options, business customers, locations and
 /// shipping quotes: what a client needs to build valid orders.
 enum CommerceRoutes {
@@ -10,7 +12,7 @@ enum CommerceRoutes {
             let search = request.query["search"]?.lowercased()
             let stores = state.stores.ascending.filter { store in
                 guard let search, !search.isEmpty else { return true }
-                return (store["name"].stringValue ?? "").lowercased().contains(search)
+                return (store["name"].textValue ?? "").lowercased().contains(search)
             }
             return .list(stores.map { store in
                 [
@@ -51,13 +53,13 @@ enum CommerceRoutes {
             return .list(store["payment_methods"].arrayValue ?? [])
         }
         registry.business("GET", "/v3/stores/{store_id}/public-api-keys") { request, state in
-            guard let store = state.store(request.param("store_id")), let unique = store["unique_id"].stringValue else { throw APIError.notFound("Store") }
+            guard let store = state.store(request.param("store_id")), let unique = store["unique_id"].textValue else { throw APIError.notFound("Store") }
             let keys = state.storefrontKeys.filter { $0.value == unique }.keys.sorted()
             return .list(keys.map { ["id": .string($0), "key": .string($0), "store_unique_id": .string(unique)] })
         }
         registry.business("POST", "/v3/stores/{store_id}/public-api-keys") { request, state in
-            guard let store = state.store(request.param("store_id")), let unique = store["unique_id"].stringValue else { throw APIError.notFound("Store") }
-            let key = "sfpk_" + state.random.string(32)
+            guard let store = state.store(request.param("store_id")), let unique = store["unique_id"].textValue else { throw APIError.notFound("Store") }
+            let key = "sfpk_" + state.secrets.string(32)
             state.storefrontKeys[key] = unique
             return .ok(["id": .string(key), "key": .string(key), "store_unique_id": .string(unique)])
         }
@@ -68,15 +70,15 @@ enum CommerceRoutes {
 
         // Products and variants.
         registry.business("GET", "/v3/products") { request, state in
-            var predicates: [(JSONValue) -> Bool] = []
+            var predicates: [(JSON) -> Bool] = []
             if let search = request.query["search"]?.lowercased(), !search.isEmpty {
-                predicates.append { ($0["name"].stringValue ?? "").lowercased().contains(search) }
+                predicates.append { ($0["name"].textValue ?? "").lowercased().contains(search) }
             }
             if let stores = request.query["store_id"], !stores.isEmpty {
-                let ids = JSONValue.string(stores).stringList.compactMap { state.store($0)?["id"] }
+                let ids = JSON.string(stores).stringList.compactMap { state.store($0)?["id"] }
                 predicates.append { product in ids.contains { product["store_ids"].arrayValue?.contains($0) ?? false } }
             }
-            if let type = request.query["item_type"], !type.isEmpty { predicates.append { $0["item_type"].stringValue == type } }
+            if let type = request.query["item_type"], !type.isEmpty { predicates.append { $0["item_type"].textValue == type } }
             return .ok(try CursorPage.page(
                 state.products, where: { product in predicates.allSatisfy { $0(product) } }, transform: state.productWithVariants,
                 key: idKey, request: request))
@@ -87,25 +89,26 @@ enum CommerceRoutes {
         }
         registry.business("POST", "/v3/products") { request, state in
             let types = ["physical", "digital", "course", "license", "subscription"]
-            guard let type = request.body("item_type").stringValue, types.contains(type) else {
+            guard let type = request.body("item_type").textValue, types.contains(type) else {
                 throw APIError.invalid("item_type", "must be one of \(types.joined(separator: ", "))")
             }
             let id = state.number()
-            let stamp = JSONValue.string(Timestamp.format(request.now))
-            var product: JSONValue = [
+            let stamp = JSON.string(Timestamp.format(request.now))
+            var product: JSON = [
                 "id": .int(id), "uuid": .string(state.random.uuidV4()), "name": request.body("name"),
                 "public_name": request.body("public_name").isNull ? request.body("name") : request.body("public_name"),
-                "slug": .string((request.body("name").stringValue ?? "product").lowercased().replacingOccurrences(of: " ", with: "-") + "-\(id)"),
+                "slug": .string((request.body("name").textValue ?? "product").lowercased().replacingOccurrences(of: " ", with: "-") + "-\(id)"),
                 "item_type": .string(type), "description": request.body("description"), "is_multiple": false, "images": [],
                 "store_ids": request.body("store_ids").isNull ? [3288] : request.body("store_ids"), "is_active": true,
                 "created_at": stamp, "last_updated_at": stamp,
             ]
             let variantID = state.number()
-            let price = request.body("variants").arrayValue?.first?["price"].doubleValue ?? request.body("price").doubleValue ?? 0
+            let given = request.body("variants").arrayValue?.first?["price"] ?? request.body("price")
+            let price = given.isNull ? 0 : try RequestNumbers.amount(given, "price")
             state.variants[variantID] = [
                 "id": .int(variantID), "unique_id": .string("variant_" + state.random.string(16)), "uuid": .string(state.random.uuidV4()),
                 "product_id": .int(id), "product_name": product["name"], "name": product["name"], "option1_value": .null,
-                "sku": .string("SKU-\(variantID)"), "price": OrderFactory.money(Int(price)), "currency": "IDR", "item_type": .string(type),
+                "sku": .string("SKU-\(variantID)"), "price": OrderFactory.money(price), "currency": "IDR", "item_type": .string(type),
                 "pricing_type": type == "subscription" ? "recurring" : "one_time", "interval": type == "subscription" ? "day" : .null,
                 "interval_count": type == "subscription" ? 30 : .null, "weight": 0, "is_active": true, "stock": .null, "images": [],
             ]
@@ -127,7 +130,7 @@ enum CommerceRoutes {
         registry.business("DELETE", "/v3/products/{id}") { request, state in
             guard let product = state.products[request.param("id")] else { throw APIError.notFound("Product") }
             for variant in state.variants.ascending where variant["product_id"] == product["id"] {
-                state.variants[variant["id"].stringValue ?? ""] = nil
+                state.variants[variant["id"].textValue ?? ""] = nil
             }
             state.products[request.param("id")] = nil
             return .noContent
@@ -135,14 +138,14 @@ enum CommerceRoutes {
         registry.business("POST", "/v3/products/{product_id}/variants") { request, state in
             guard let product = state.products[request.param("product_id")] else { throw APIError.notFound("Product") }
             let id = state.number()
-            var variant: JSONValue = [
+            var variant: JSON = [
                 "id": .int(id), "unique_id": .string("variant_" + state.random.string(16)), "uuid": .string(state.random.uuidV4()),
                 "product_id": product["id"], "product_name": product["name"], "item_type": product["item_type"], "currency": "IDR",
                 "pricing_type": "one_time", "is_active": true, "stock": .null, "images": [], "sku": .string("SKU-\(id)"),
                 "interval": .null, "interval_count": .null, "weight": 0,
             ]
             for (key, value) in request.json?.objectValue ?? [:] where !["id", "unique_id", "uuid", "product_id"].contains(key) { variant[key] = value }
-            variant["price"] = OrderFactory.money(Int(request.body("price").doubleValue ?? 0))
+            variant["price"] = OrderFactory.money(request.body("price").isNull ? 0 : try RequestNumbers.amount(request.body("price"), "price"))
             if variant["name"].isNull { variant["name"] = product["name"] }
             state.variants[id] = variant
             return .ok(variant)
@@ -152,15 +155,15 @@ enum CommerceRoutes {
             return .ok(variant)
         }
         registry.business("PATCH", "/v3/variants/{id}") { request, state in
-            guard var variant = state.variant(request.param("id")), let id = variant["id"].stringValue else { throw APIError.notFound("Variant") }
+            guard var variant = state.variant(request.param("id")), let id = variant["id"].textValue else { throw APIError.notFound("Variant") }
             for (key, value) in request.json?.objectValue ?? [:] where !["id", "unique_id", "uuid", "product_id"].contains(key) {
-                variant[key] = key == "price" ? OrderFactory.money(Int(value.doubleValue ?? 0)) : value
+                variant[key] = key == "price" ? OrderFactory.money(value.isNull ? 0 : try RequestNumbers.amount(value, "price")) : value
             }
             state.variants[id] = variant
             return .ok(variant)
         }
         registry.business("DELETE", "/v3/variants/{id}") { request, state in
-            guard let variant = state.variant(request.param("id")), let id = variant["id"].stringValue else { throw APIError.notFound("Variant") }
+            guard let variant = state.variant(request.param("id")), let id = variant["id"].textValue else { throw APIError.notFound("Variant") }
             let siblings = state.variants.ascending.filter { $0["product_id"] == variant["product_id"] && $0["is_active"].boolValue != false }
             if siblings.count <= 1 {
                 throw APIError.unprocessable("Cannot delete the last active variant of a product", code: "last_active_variant")
@@ -176,7 +179,7 @@ enum CommerceRoutes {
             return .ok(serialized: try CursorPage.serializedPage(
                 &state.bundles,
                 where: { bundle in
-                    (search.isEmpty || (bundle["name"].stringValue ?? "").lowercased().contains(search))
+                    (search.isEmpty || (bundle["name"].textValue ?? "").lowercased().contains(search))
                         && (store.map { bundle["store_ids"].arrayValue?.contains(.int($0)) ?? false } ?? true)
                 },
                 key: idKey, request: request))
@@ -185,8 +188,8 @@ enum CommerceRoutes {
         registry.business("GET", "/v3/bundles/simplified") { request, state in
             let forStore = request.query["for_store_id"].flatMap(Int.init)
             return .list(state.bundles.descending.map { bundle in
-                let options = (bundle["bundle_price_options"].arrayValue ?? []).map { option -> JSONValue in
-                    var item: JSONValue = [
+                let options = (bundle["bundle_price_options"].arrayValue ?? []).map { option -> JSON in
+                    var item: JSON = [
                         "id": option["id"], "unique_id": option["unique_id"], "name": option["name"], "slug": option["slug"],
                         "price": option["price"], "price_bt": option["price_bt"],
                     ]
@@ -206,13 +209,13 @@ enum CommerceRoutes {
                 &state.bundlePriceOptions, where: { $0["bundle_id"] == bundle["id"] }, key: idKey, request: request))
         }
         registry.business("POST", "/v3/bundles/{bundle_id}/bundle-price-options") { request, state in
-            guard var bundle = state.bundles[request.param("bundle_id")], let bundleID = bundle["id"].stringValue else { throw APIError.notFound("Bundle") }
-            guard let price = request.body("price").doubleValue, price >= 0 else { throw APIError.invalid("price", "must be a number of at least 0") }
+            guard var bundle = state.bundles[request.param("bundle_id")], let bundleID = bundle["id"].textValue else { throw APIError.notFound("Bundle") }
+            let price = try RequestNumbers.amount(request.body("price"), "price", minimum: 0)
             let id = state.number()
-            let option: JSONValue = [
+            let option: JSON = [
                 "id": .int(id), "unique_id": .string("bpo_" + state.random.string(16)), "bundle_id": bundle["id"], "name": request.body("name"),
-                "slug": .string((request.body("name").stringValue ?? "option").lowercased().replacingOccurrences(of: " ", with: "-") + "-\(id)"),
-                "price": OrderFactory.money(Int(price)), "price_bt": OrderFactory.money(Int(price)),
+                "slug": .string((request.body("name").textValue ?? "option").lowercased().replacingOccurrences(of: " ", with: "-") + "-\(id)"),
+                "price": OrderFactory.money(price), "price_bt": OrderFactory.money(price),
                 "item_type": bundle["bundle_price_options"].arrayValue?.first?["item_type"] ?? "physical", "store_ids": bundle["store_ids"],
             ]
             state.bundlePriceOptions[id] = option
@@ -227,24 +230,24 @@ enum CommerceRoutes {
             return .ok(serialized: try CursorPage.serializedPage(
                 &state.customers,
                 where: {
-                    search.isEmpty || ($0["name"].stringValue ?? "").lowercased().contains(search)
-                        || ($0["email"].stringValue ?? "").lowercased().contains(search)
+                    search.isEmpty || ($0["name"].textValue ?? "").lowercased().contains(search)
+                        || ($0["email"].textValue ?? "").lowercased().contains(search)
                 },
                 key: idKey, request: request))
         }
         registry.business("POST", "/v3/customers") { request, state in
-            guard let name = request.body("name").stringValue, !name.isEmpty else { throw APIError.missing(["name"]) }
-            if let email = request.body("email").stringValue, state.customers.first(where: { $0["email"].stringValue == email }) != nil {
+            guard let name = request.body("name").textValue, !name.isEmpty else { throw APIError.missing(["name"]) }
+            if let email = request.body("email").textValue, state.customers.first(where: { $0["email"].textValue == email }) != nil {
                 throw APIError.invalid("email", "has already been taken")
             }
-            var customer = state.customer(name: name, email: request.body("email").stringValue, phone: request.body("phone").stringValue, now: request.now)
+            var customer = state.customer(name: name, email: request.body("email").textValue, phone: request.body("phone").textValue, now: request.now)
             if !request.body("tags").isNull { customer["tags"] = request.body("tags") }
-            if let id = customer["id"].stringValue { state.customers[id] = customer }
+            if let id = customer["id"].textValue { state.customers[id] = customer }
             return .ok(customer)
         }
         registry.business("GET", "/v3/customers/count") { _, state in .ok(["count": .int(state.customers.count)]) }
         registry.business("GET", "/v3/customers/tags") { _, state in
-            .list(Set(state.customers.ascending.flatMap { $0["tags"].stringList }).sorted().map(JSONValue.string))
+            .list(Set(state.customers.ascending.flatMap { $0["tags"].stringList }).sorted().map(JSON.string))
         }
         registry.business("GET", "/v3/customers/{id}") { request, state in
             guard let customer = state.customers[request.param("id")] else { throw APIError.notFound("Customer") }
@@ -269,7 +272,7 @@ enum CommerceRoutes {
         registry.business("GET", "/v3/locations") { request, state in
             var locations = state.locations.ascending
             if let search = request.query["search"]?.lowercased(), !search.isEmpty {
-                locations = locations.filter { ($0["display"].stringValue ?? "").lowercased().contains(search) }
+                locations = locations.filter { ($0["display"].textValue ?? "").lowercased().contains(search) }
             }
             return .ok(try CursorPage.page(locations, key: idKey, request: request))
         }
@@ -278,27 +281,32 @@ enum CommerceRoutes {
             return .list((location["postal_codes"].arrayValue ?? []).map { ["postal_code": $0] })
         }
         registry.business("POST", "/v3/shipping-costs/search-warehouse") { request, state in
-            guard state.store(request.body("store_id").stringValue ?? "") != nil else { throw APIError.invalid("store_id", "does not match a store") }
+            guard state.store(request.body("store_id").textValue ?? "") != nil else { throw APIError.invalid("store_id", "does not match a store") }
             return .list(state.warehouses.ascending.map { ["warehouse_unique_id": $0["unique_id"], "warehouse": $0] })
         }
         registry.business("POST", "/v3/shipping-costs/search-courier-service") { request, state in
             guard state.locations[request.body("location_id").intValue ?? -1] != nil else {
                 throw APIError.invalid("location_id", "does not match a location")
             }
-            return .list(quotes(state, weight: request.body("weight").intValue ?? 1000))
+            return .list(quotes(state, weight: try weight(request)))
         }
         registry.business("POST", "/v3/shipping-costs") { request, state in
             guard state.locations[request.body("location_id").intValue ?? -1] != nil else {
                 throw APIError.invalid("location_id", "does not match a location")
             }
-            return .list(quotes(state, weight: request.body("weight").intValue ?? 1000))
+            return .list(quotes(state, weight: try weight(request)))
         }
     }
 
-    static func idKey(_ record: JSONValue) -> String { record["id"].stringValue ?? "" }
+    /// The parcel weight of a quote request, in grams (1000 when absent).
+    static func weight(_ request: SandboxRequest) throws -> Int {
+        request.body("weight").isNull ? 1000 : try RequestNumbers.integer(request.body("weight"), "weight", in: 0...RequestNumbers.maxWeight)
+    }
+
+    static func idKey(_ record: JSON) -> String { record["id"].textValue ?? "" }
 
     /// Courier quotes: each service's base cost per started kilogram.
-    static func quotes(_ state: SandboxState, weight: Int) -> [JSONValue] {
+    static func quotes(_ state: SandboxState, weight: Int) -> [JSON] {
         let kilograms = max(1, (weight + 999) / 1000)
         let warehouse = state.warehouses.ascending.first ?? .null
         return state.courierServices.ascending.map { service in

@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Customer courses: the course of an owned variant, its sections and lessons, and progress.
 /// A customer owns a course when a paid (or settled) order of theirs holds the course variant;
 /// otherwise the routes answer 403.
@@ -5,11 +7,11 @@ enum CourseRoutes {
     static func register(_ registry: inout RouteRegistry) {
         registry.customer("GET", "/variants/{uuid}/course") { request, state in
             let session = try CustomerRoutes.session(request)
-            guard let variant = state.variants.first(where: { $0["uuid"].stringValue == request.param("uuid") }),
+            guard let variant = state.variants.first(where: { $0["uuid"].textValue == request.param("uuid") }),
                 variant["item_type"] == "course"
             else { throw APIError.notFound("Course") }
             try requireOwnership(variant["id"], session: session, state: state)
-            guard let product = state.products[variant["product_id"].stringValue ?? ""] else { throw APIError.notFound("Course") }
+            guard let product = state.products[variant["product_id"].textValue ?? ""] else { throw APIError.notFound("Course") }
             let sections = state.courseSections.ascending.filter { $0["variant_id"] == variant["id"] }.map { section(section: $0, session: session, state: state) }
             return .ok([
                 "id": variant["id"], "item_type": "course", "pricing_type": variant["pricing_type"], "interval": .null, "interval_count": .null,
@@ -41,27 +43,27 @@ enum CourseRoutes {
         }
     }
 
-    static func requireOwnership(_ variantID: JSONValue, session: CustomerSession, state: SandboxState) throws {
+    static func requireOwnership(_ variantID: JSON, session: CustomerSession, state: SandboxState) throws {
         let owned = state.orders.first { order in
             order["customer_id"].intValue == session.customerID
-                && ["paid", "settled"].contains(order["payment_status"].stringValue ?? "")
+                && ["paid", "settled"].contains(order["payment_status"].textValue ?? "")
                 && (order["orderlines"].arrayValue?.contains { $0["variant_id"] == variantID } ?? false)
         }
         if owned == nil { throw APIError.forbidden("You do not have access to this course", code: "no_course_access") }
     }
 
-    static func content(_ record: JSONValue, session: CustomerSession, state: SandboxState, now: Double? = nil) -> JSONValue {
+    static func content(_ record: JSON, session: CustomerSession, state: SandboxState, now: Double? = nil) -> JSON {
         var record = record
-        let progress = state.courseProgress["\(session.customerID):\(record["uuid"].stringValue ?? "")"]
+        let progress = state.courseProgress["\(session.customerID):\(record["uuid"].textValue ?? "")"]
         record["progress"] = progress.map { value in
             ["updated_at": now.map { .string(Timestamp.format($0)) } ?? .null, "progress": .int(value), "is_completed": .bool(value >= 100)]
         } ?? .null
         return record
     }
 
-    static func section(section: JSONValue, session: CustomerSession, state: SandboxState) -> JSONValue {
+    static func section(section: JSON, session: CustomerSession, state: SandboxState) -> JSON {
         var section = section
-        let contents = (section["content_uuids"].arrayValue ?? []).compactMap { $0.stringValue.flatMap { state.courseContents[$0] } }
+        let contents = (section["content_uuids"].arrayValue ?? []).compactMap { $0.textValue.flatMap { state.courseContents[$0] } }
             .map { content($0, session: session, state: state) }
         section["course_contents"] = .array(contents)
         let done = contents.filter { $0["progress"]["is_completed"] == true }.count

@@ -5,14 +5,14 @@ enum CustomerAuthRoutes {
     static func register(_ registry: inout RouteRegistry) {
         registry.storefront("POST", "/auth/login", required: ["email", "password"]) { request, state in
             let store = request.param("store_id")
-            let email = (request.body("email").stringValue ?? "").lowercased()
-            let loginAs = request.body("login_as").stringValue ?? "customer"
+            let email = (request.body("email").textValue ?? "").lowercased()
+            let loginAs = request.body("login_as").textValue ?? "customer"
             guard ["customer", "owner"].contains(loginAs) else { throw APIError.badRequest("login_as must be customer or owner", code: "invalid_login_as") }
-            guard let account = state.accounts[store + "|" + email], account.password == request.body("password").stringValue else {
+            guard let account = state.accounts[store + "|" + email], account.password == request.body("password").textValue else {
                 throw APIError.unauthorized("Invalid email or password", code: "invalid_credentials")
             }
             if state.store(store)?["is_customer_otp_required"].boolValue == true {
-                state.pendingOTPs[store + "|" + email] = state.random.string(6, alphabet: "0123456789")
+                state.pendingOTPs[store + "|" + email] = state.secrets.string(6, alphabet: "0123456789")
                 return .ok(["message": "An OTP has been sent to your email"])
             }
             let family = state.random.uuidV4()
@@ -20,17 +20,17 @@ enum CustomerAuthRoutes {
         }
         registry.storefront("POST", "/auth/otp/verify", required: ["email", "otp"]) { request, state in
             let store = request.param("store_id")
-            let key = store + "|" + (request.body("email").stringValue ?? "").lowercased()
+            let key = store + "|" + (request.body("email").textValue ?? "").lowercased()
             guard let expected = state.pendingOTPs[key], let account = state.accounts[key] else {
                 throw APIError.badRequest("No OTP is pending for this email", code: "otp_not_requested")
             }
-            guard request.body("otp").stringValue == expected else { throw APIError.unauthorized("Invalid OTP", code: "invalid_otp") }
+            guard request.body("otp").textValue == expected else { throw APIError.unauthorized("Invalid OTP", code: "invalid_otp") }
             state.pendingOTPs[key] = nil
             let family = state.random.uuidV4()
             return .ok(CustomerTokens.issue(state: &state, customerID: account.customerID, store: store, family: family, now: request.now))
         }
         registry.storefront("POST", "/auth/jwt/refresh", required: ["refresh"]) { request, state in
-            let token = request.body("refresh").stringValue ?? ""
+            let token = request.body("refresh").textValue ?? ""
             guard var record = state.refreshTokens[token], record.storeUniqueID == request.param("store_id") else {
                 throw APIError.unauthorized("Invalid refresh token", code: "invalid_token")
             }

@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Signed-in customer routes under `/v3/stores/{store_id}/customers/me`: profile, addresses, cart,
 /// checkout and order history. Subscriptions and courses live in their own files.
 enum CustomerRoutes {
@@ -16,7 +18,7 @@ enum CustomerRoutes {
         }
         registry.customer("POST", "/set-new-password", required: ["password"]) { request, state in
             let session = try session(request)
-            guard let password = request.body("password").stringValue, password.count >= 8 else {
+            guard let password = request.body("password").textValue, password.count >= 8 else {
                 throw APIError.invalid("password", "must be at least 8 characters")
             }
             for (key, account) in state.accounts where account.customerID == session.customerID { state.accounts[key]?.password = password }
@@ -33,7 +35,7 @@ enum CustomerRoutes {
                 throw APIError.invalid("location_id", "does not match a location")
             }
             let id = state.number()
-            let address: JSONValue = [
+            let address: JSON = [
                 "id": .int(id), "customer_id": .int(session.customerID), "name": request.body("name"), "phone": request.body("phone"),
                 "email": request.body("email"), "address": request.body("address"), "postal_code": request.body("postal_code"),
                 "notes": request.body("notes"),
@@ -103,8 +105,8 @@ enum CustomerRoutes {
             let session = try session(request)
             return .ok(try CursorPage.page(
                 state.orders,
-                where: { $0["customer_id"].intValue == session.customerID && $0["store"]["unique_id"].stringValue == session.storeUniqueID },
-                transform: customerOrder, key: { $0["id"].stringValue ?? "" }, request: request))
+                where: { $0["customer_id"].intValue == session.customerID && $0["store"]["unique_id"].textValue == session.storeUniqueID },
+                transform: customerOrder, key: { $0["id"].textValue ?? "" }, request: request))
         }
         registry.customer("GET", "/orders/{id}") { request, state in
             let session = try session(request)
@@ -129,23 +131,23 @@ enum CustomerRoutes {
         if !extra.isEmpty { throw APIError.validation(extra.map { .init(field: $0, code: "additional_property", message: "is not allowed") }) }
         let store = try StorefrontRoutes.store(request, state)
         let key = try cartKey(request)
-        var cart: JSONValue?
-        if let cartID = body["cart_id"].stringValue {
-            guard let own = state.customerCarts[key], own["id"].stringValue == cartID else { throw APIError.invalid("cart_id", "is not your cart in this store") }
+        var cart: JSON?
+        if let cartID = body["cart_id"].textValue {
+            guard let own = state.customerCarts[key], own["id"].textValue == cartID else { throw APIError.invalid("cart_id", "is not your cart in this store") }
             cart = own
         }
         let lines = try CheckoutFlow.lines(items: body["items"], cart: cart, store: store, state: state)
         guard let customer = state.customers[session.customerID] else { throw APIError.notFound("Customer") }
-        var address = (body["address"].stringValue ?? "", body["location_id"].intValue, body["postal_code"].stringValue)
+        var address = (body["address"].textValue ?? "", body["location_id"].intValue, body["postal_code"].textValue)
         if let addressID = body["address_id"].intValue {
             guard let saved = state.addresses[addressID], saved["customer_id"].intValue == session.customerID else {
                 throw APIError.invalid("address_id", "is not one of your addresses")
             }
-            address = (saved["address"].stringValue ?? "", saved["location"]["id"].intValue, saved["postal_code"].stringValue)
+            address = (saved["address"].textValue ?? "", saved["location"]["id"].intValue, saved["postal_code"].textValue)
         }
         let order = try CheckoutFlow.place(lines: lines, store: store, customer: customer, body: body, address: address, state: &state, now: request.now)
-        if cart != nil || state.customerCarts[key] != nil, body["cart_id"].stringValue != nil {
-            state.customerCarts[key] = CheckoutFlow.emptyCart(id: state.customerCarts[key]?["id"].stringValue ?? key, store: session.storeUniqueID)
+        if cart != nil || state.customerCarts[key] != nil, body["cart_id"].textValue != nil {
+            state.customerCarts[key] = CheckoutFlow.emptyCart(id: state.customerCarts[key]?["id"].textValue ?? key, store: session.storeUniqueID)
         }
         return .created(CheckoutFlow.publicOrder(order))
     }
@@ -155,7 +157,7 @@ enum CustomerRoutes {
         return session
     }
 
-    static func profile(_ request: SandboxRequest, _ state: SandboxState) throws -> JSONValue {
+    static func profile(_ request: SandboxRequest, _ state: SandboxState) throws -> JSON {
         let session = try session(request)
         guard let customer = state.customers[session.customerID], let store = state.store(session.storeUniqueID) else {
             throw APIError.notFound("Customer")
@@ -167,12 +169,12 @@ enum CustomerRoutes {
         ]
     }
 
-    static func addresses(_ request: SandboxRequest, _ state: SandboxState) throws -> [JSONValue] {
+    static func addresses(_ request: SandboxRequest, _ state: SandboxState) throws -> [JSON] {
         let session = try session(request)
         return state.addresses.descending.filter { $0["customer_id"].intValue == session.customerID }
     }
 
-    static func address(_ request: SandboxRequest, _ state: SandboxState) throws -> JSONValue {
+    static func address(_ request: SandboxRequest, _ state: SandboxState) throws -> JSON {
         let session = try session(request)
         guard let address = state.addresses[request.param("address_id")], address["customer_id"].intValue == session.customerID else {
             throw APIError.notFound("Address")
@@ -185,7 +187,7 @@ enum CustomerRoutes {
         return "\(session.customerID)|\(session.storeUniqueID)"
     }
 
-    static func cart(_ request: SandboxRequest, _ state: inout SandboxState) throws -> JSONValue {
+    static func cart(_ request: SandboxRequest, _ state: inout SandboxState) throws -> JSON {
         let key = try cartKey(request)
         if let cart = state.customerCarts[key] { return cart }
         let cart = CheckoutFlow.emptyCart(id: state.random.uuidV4(), store: request.param("store_id"))
@@ -193,11 +195,11 @@ enum CustomerRoutes {
         return cart
     }
 
-    static func customerOrder(_ order: JSONValue) -> JSONValue {
+    static func customerOrder(_ order: JSON) -> JSON {
         var view = CheckoutFlow.publicOrder(order)
         view["customer"] = order["customer"]
-        var variants: [String: JSONValue] = [:]
-        for line in order["orderlines"].arrayValue ?? [] { variants[line["product_name"].stringValue ?? ""] = line["quantity"] }
+        var variants: [String: JSON] = [:]
+        for line in order["orderlines"].arrayValue ?? [] { variants[line["product_name"].textValue ?? ""] = line["quantity"] }
         view["final_variants"] = .object(variants)
         for name in OrderFactory.statuses { view["\(name)_time"] = order["\(name)_time"] }
         return view

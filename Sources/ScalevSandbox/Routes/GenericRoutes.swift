@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// The catalog-driven layer: every catalogued v3 operation without a hand-written route is served
 /// from a generic in-memory resource store, with the catalog's method, path, scopes and required
 /// body fields. Collections are keyed by their concrete path, so
@@ -30,7 +32,7 @@ enum GenericRoutes {
         }
     }
 
-    static func handle(_ operation: OperationCatalog.Operation, _ request: SandboxRequest, _ state: inout SandboxState) throws -> SandboxReply {
+    static func handle(_ operation: CatalogOperation, _ request: SandboxRequest, _ state: inout SandboxState) throws -> SandboxReply {
         let template = operation.path.split(separator: "/").map(String.init)
         let concrete = request.segments
         let endsWithParameter = template.last?.hasPrefix("{") ?? false
@@ -40,7 +42,7 @@ enum GenericRoutes {
                 throw APIError.notFound(String(template[index - 1].dropLast()).capitalized)
             }
         }
-        let stamp = JSONValue.string(Timestamp.format(request.now))
+        let stamp = JSON.string(Timestamp.format(request.now))
         if endsWithParameter {
             let collection = "/" + concrete.dropLast().joined(separator: "/")
             let id = concrete.last ?? ""
@@ -61,7 +63,7 @@ enum GenericRoutes {
         switch operation.method {
         case "GET":
             let table = state.generic[collection] ?? ResourceTable()
-            if operation.paginated { return .ok(try CursorPage.page(table, key: { $0["id"].stringValue ?? "" }, request: request)) }
+            if operation.isPaginated { return .ok(try CursorPage.page(table, key: { $0["id"].textValue ?? "" }, request: request)) }
             return .list(table.descending)
         case "DELETE":
             return .noContent

@@ -1,10 +1,12 @@
+import ScalevModel
+
 /// `GET /v3/me`: who the business credential is.
 enum MeRoutes {
     static func register(_ registry: inout RouteRegistry) {
         registry.business("GET", "/v3/me") { request, state in
             guard let caller = request.businessCaller else { throw APIError.unauthorized() }
-            let scopes = (caller.scopes.map { Array($0) } ?? Array(OperationScopes.all(state))).sorted().map(JSONValue.string)
-            var application: JSONValue = .null
+            let scopes = (caller.scopes.map { Array($0) } ?? Array(OperationScopes.all(state))).sorted().map(JSON.string)
+            var application: JSON = .null
             if let clientID = caller.clientID, let client = state.oauthClients[clientID] {
                 application = ["id": 1, "client_id": .string(clientID), "name": .string(client.name), "homepage_url": .null]
             }

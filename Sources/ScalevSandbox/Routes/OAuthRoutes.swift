@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ScalevModel
 
 /// OAuth 2.0 authorization code with PKCE (S256 only): a test-friendly authorize step that approves
 /// at once, token exchange, refresh with rotation (reuse revokes the family), introspection,
@@ -22,7 +23,7 @@ enum OAuthRoutes {
             ])
         }
         registry.open("GET", "/v3/oauth/scopes") { _, state in
-            .ok(.object(Dictionary(uniqueKeysWithValues: OperationScopes.all(state).sorted().map { ($0, JSONValue.string("Allows \($0)")) })))
+            .ok(.object(Dictionary(uniqueKeysWithValues: OperationScopes.all(state).sorted().map { ($0, JSON.string("Allows \($0)")) })))
         }
         registry.open("GET", "/v3/oauth/application") { request, state in
             guard let client = state.oauthClients[request.query["client_id"] ?? ""] else { throw oauthError(400, "invalid_client", "Unknown client_id") }
@@ -34,30 +35,30 @@ enum OAuthRoutes {
         }
         registry.open("GET", "/v3/oauth/authorize") { request, state in try authorize(request, &state) }
         registry.open("POST", "/v3/oauth/register", required: ["redirect_uris"]) { request, state in
-            guard let uris = request.body("redirect_uris").arrayValue?.compactMap(\.stringValue), !uris.isEmpty else {
+            guard let uris = request.body("redirect_uris").arrayValue?.compactMap(\.textValue), !uris.isEmpty else {
                 throw APIError.invalid("redirect_uris", "must be a non-empty list of URIs")
             }
-            let method = request.body("token_endpoint_auth_method").stringValue ?? "none"
+            let method = request.body("token_endpoint_auth_method").textValue ?? "none"
             let client = OAuthClient(
-                clientID: "app_" + state.random.string(20), clientSecret: method == "none" ? nil : "appsecret_" + state.random.string(32),
-                name: request.body("client_name").stringValue ?? "Registered App", redirectURIs: uris, availableScopes: OperationScopes.all(state).sorted())
+                clientID: "app_" + state.random.string(20), clientSecret: method == "none" ? nil : "appsecret_" + state.secrets.string(32),
+                name: request.body("client_name").textValue ?? "Registered App", redirectURIs: uris, availableScopes: OperationScopes.all(state).sorted())
             state.oauthClients[client.clientID] = client
             return .created([
                 "client_id": .string(client.clientID), "client_secret": client.clientSecret.json, "client_id_issued_at": .int(Int(request.now)),
-                "redirect_uris": .array(uris.map(JSONValue.string)), "client_name": .string(client.name), "token_endpoint_auth_method": .string(method),
+                "redirect_uris": .array(uris.map(JSON.string)), "client_name": .string(client.name), "token_endpoint_auth_method": .string(method),
                 "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
             ])
         }
         registry.open("POST", "/v3/oauth/token") { request, state in try token(request, &state) }
         registry.open("POST", "/v3/oauth/revoke") { request, state in
             _ = try client(request, state)
-            let token = request.body("token").stringValue ?? ""
+            let token = request.body("token").textValue ?? ""
             if let grant = state.oauthAccessTokens[token] ?? state.oauthRefreshTokens[token] { state.oauthRevokedFamilies.insert(grant.family) }
             return .noContent
         }
         registry.open("POST", "/v3/oauth/introspect") { request, state in
             _ = try client(request, state)
-            let token = request.body("token").stringValue ?? ""
+            let token = request.body("token").textValue ?? ""
             guard let grant = state.oauthAccessTokens[token] ?? state.oauthRefreshTokens[token], !grant.used,
                 grant.expiresAt > request.now, !state.oauthRevokedFamilies.contains(grant.family)
             else { return .ok(["active": false]) }
@@ -70,7 +71,7 @@ enum OAuthRoutes {
             }
             return .ok(["client_id": .string(clientID), "name": .string(client.name), "description": .null, "logo_url": .null,
                 "homepage_url": .null, "redirect_uri": .string(client.redirectURIs.first ?? ""),
-                "available_scopes": .array(client.availableScopes.map(JSONValue.string)), "webhook_status": "inactive", "webhook_events": []])
+                "available_scopes": .array(client.availableScopes.map(JSON.string)), "webhook_status": "inactive", "webhook_events": []])
         }
     }
 
@@ -94,7 +95,7 @@ enum OAuthRoutes {
         let requested = (query["scope"] ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         let unknown = requested.filter { !client.availableScopes.contains($0) }
         if !unknown.isEmpty { throw oauthError(400, "invalid_scope", "Unknown scopes: \(unknown.joined(separator: " "))") }
-        let code = "code_" + state.random.string(32)
+        let code = "code_" + state.secrets.string(32)
         state.oauthCodes[code] = OAuthCode(
             clientID: client.clientID, redirectURI: redirect, codeChallenge: challenge,
             scopes: requested.isEmpty ? client.availableScopes : requested, expiresAt: request.now + codeLifetime)
@@ -109,8 +110,8 @@ enum OAuthRoutes {
     }
 
     static func client(_ request: SandboxRequest, _ state: SandboxState) throws -> OAuthClient {
-        var clientID = request.body("client_id").stringValue
-        var secret = request.body("client_secret").stringValue
+        var clientID = request.body("client_id").textValue
+        var secret = request.body("client_secret").textValue
         if let header = request.headers["authorization"], header.lowercased().hasPrefix("basic "),
             let data = Data(base64Encoded: String(header.dropFirst(6))), let pair = String(data: data, encoding: .utf8)
         {
@@ -124,22 +125,22 @@ enum OAuthRoutes {
     }
 
     static func token(_ request: SandboxRequest, _ state: inout SandboxState) throws -> SandboxReply {
-        guard let grantType = request.body("grant_type").stringValue else { throw oauthError(400, "invalid_request", "grant_type is required") }
+        guard let grantType = request.body("grant_type").textValue else { throw oauthError(400, "invalid_request", "grant_type is required") }
         let client = try client(request, state)
         switch grantType {
         case "authorization_code":
-            guard let code = request.body("code").stringValue, let grant = state.oauthCodes.removeValue(forKey: code) else {
+            guard let code = request.body("code").textValue, let grant = state.oauthCodes.removeValue(forKey: code) else {
                 throw oauthError(400, "invalid_grant", "Unknown or already used authorization code")
             }
             guard grant.clientID == client.clientID else { throw oauthError(400, "invalid_grant", "Code was issued to another client") }
             guard grant.expiresAt > request.now else { throw oauthError(400, "invalid_grant", "Authorization code has expired") }
-            guard request.body("redirect_uri").stringValue == grant.redirectURI else { throw oauthError(400, "invalid_grant", "redirect_uri does not match") }
-            guard let verifier = request.body("code_verifier").stringValue, challenge(verifier) == grant.codeChallenge else {
+            guard request.body("redirect_uri").textValue == grant.redirectURI else { throw oauthError(400, "invalid_grant", "redirect_uri does not match") }
+            guard let verifier = request.body("code_verifier").textValue, challenge(verifier) == grant.codeChallenge else {
                 throw oauthError(400, "invalid_grant", "code_verifier does not match the code_challenge")
             }
             return .ok(issue(client: client.clientID, scopes: grant.scopes, family: state.random.uuidV4(), state: &state, now: request.now))
         case "refresh_token":
-            guard let token = request.body("refresh_token").stringValue, var grant = state.oauthRefreshTokens[token], grant.clientID == client.clientID else {
+            guard let token = request.body("refresh_token").textValue, var grant = state.oauthRefreshTokens[token], grant.clientID == client.clientID else {
                 throw oauthError(400, "invalid_grant", "Unknown refresh token")
             }
             if state.oauthRevokedFamilies.contains(grant.family) { throw oauthError(400, "invalid_grant", "Refresh token has been revoked") }
@@ -161,9 +162,9 @@ enum OAuthRoutes {
         CustomerTokens.base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
     }
 
-    static func issue(client: String, scopes: [String], family: String, state: inout SandboxState, now: Double) -> JSONValue {
-        let access = "oat_" + state.random.string(40)
-        let refresh = "ort_" + state.random.string(40)
+    static func issue(client: String, scopes: [String], family: String, state: inout SandboxState, now: Double) -> JSON {
+        let access = "oat_" + state.secrets.string(40)
+        let refresh = "ort_" + state.secrets.string(40)
         state.oauthAccessTokens[access] = OAuthToken(clientID: client, scopes: scopes, family: family, expiresAt: now + accessLifetime)
         state.oauthRefreshTokens[refresh] = OAuthToken(clientID: client, scopes: scopes, family: family, expiresAt: now + refreshLifetime)
         return ["access_token": .string(access), "refresh_token": .string(refresh), "token_type": "Bearer",

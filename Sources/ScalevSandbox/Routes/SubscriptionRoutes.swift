@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Customer subscriptions: list, get, cancel at period end, resume, upgrade and downgrade.
 ///
 /// Renewal happens when the simulated clock passes `current_period_end`: the period rolls forward
@@ -12,13 +14,13 @@ enum SubscriptionRoutes {
             if let status = request.query["status"], !status.isEmpty, !statuses.contains(status) {
                 throw APIError.invalid("status", "must be one of \(statuses.joined(separator: ", "))")
             }
-            var list: [JSONValue] = []
+            var list: [JSON] = []
             for subscription in state.subscriptions.descending where subscription["customer_id"].intValue == session.customerID {
                 let current = renew(subscription, state: &state, now: request.now)
-                if let status = request.query["status"], !status.isEmpty, current["status"].stringValue != status { continue }
+                if let status = request.query["status"], !status.isEmpty, current["status"].textValue != status { continue }
                 list.append(current)
             }
-            return .ok(try CursorPage.page(list, key: { $0["id"].stringValue ?? "" }, request: request))
+            return .ok(try CursorPage.page(list, key: { $0["id"].textValue ?? "" }, request: request))
         }
         registry.customer("GET", "/subscriptions/{id}") { request, state in .ok(try subscription(request, &state)) }
         registry.customer("POST", "/subscriptions/{id}/cancel") { request, state in
@@ -57,7 +59,7 @@ enum SubscriptionRoutes {
                     let variant = state.variants[choice["id"].intValue ?? -1]
                 else { throw APIError.invalid("variant_id", "is not one of the \(direction) options") }
                 var items = subscription["subscription_items"].arrayValue ?? []
-                let summary: JSONValue = ["id": variant["id"], "item_type": variant["item_type"], "name": variant["name"], "product_name": variant["product_name"]]
+                let summary: JSON = ["id": variant["id"], "item_type": variant["item_type"], "name": variant["name"], "product_name": variant["product_name"]]
                 if direction == "upgrade" {
                     items[index]["variant"] = summary
                     items[index]["unit_price"] = variant["price"]
@@ -72,14 +74,14 @@ enum SubscriptionRoutes {
         }
     }
 
-    static func save(_ subscription: JSONValue, _ state: inout SandboxState, now: Double) -> SandboxReply {
+    static func save(_ subscription: JSON, _ state: inout SandboxState, now: Double) -> SandboxReply {
         var subscription = subscription
         subscription["updated_at"] = .string(Timestamp.format(now))
-        state.subscriptions[subscription["id"].stringValue ?? ""] = subscription
+        state.subscriptions[subscription["id"].textValue ?? ""] = subscription
         return .ok(subscription)
     }
 
-    static func subscription(_ request: SandboxRequest, _ state: inout SandboxState) throws -> JSONValue {
+    static func subscription(_ request: SandboxRequest, _ state: inout SandboxState) throws -> JSON {
         let session = try CustomerRoutes.session(request)
         guard let subscription = state.subscriptions[request.param("id")], subscription["customer_id"].intValue == session.customerID else {
             throw APIError.notFound("Subscription")
@@ -87,11 +89,11 @@ enum SubscriptionRoutes {
         return renew(subscription, state: &state, now: request.now)
     }
 
-    static func item(_ request: SandboxRequest, _ state: inout SandboxState) throws -> (JSONValue, Int, JSONValue) {
+    static func item(_ request: SandboxRequest, _ state: inout SandboxState) throws -> (JSON, Int, JSON) {
         let session = try CustomerRoutes.session(request)
         for subscription in state.subscriptions.ascending where subscription["customer_id"].intValue == session.customerID {
             let items = subscription["subscription_items"].arrayValue ?? []
-            if let index = items.firstIndex(where: { $0["id"].stringValue == request.param("id") }) {
+            if let index = items.firstIndex(where: { $0["id"].textValue == request.param("id") }) {
                 let current = renew(subscription, state: &state, now: request.now)
                 return (current, index, (current["subscription_items"].arrayValue ?? items)[index])
             }
@@ -101,7 +103,7 @@ enum SubscriptionRoutes {
 
     /// Variants of the same product priced above (upgrade) or below (downgrade) the item's; a
     /// downgrade is offered only for active items of a subscription not set to cancel.
-    static func options(_ item: JSONValue, direction: String, state: SandboxState) throws -> [JSONValue] {
+    static func options(_ item: JSON, direction: String, state: SandboxState) throws -> [JSON] {
         guard let current = state.variants[item["variant"]["id"].intValue ?? -1] else { return [] }
         if direction == "downgrade", item["status"] != "active" { return [] }
         let price = OrderFactory.amount(current["price"])
@@ -120,12 +122,13 @@ enum SubscriptionRoutes {
     }
 
     /// Rolls the subscription forward to `now` and stores the result.
-    static func renew(_ subscription: JSONValue, state: inout SandboxState, now: Double) -> JSONValue {
+    static func renew(_ subscription: JSON, state: inout SandboxState, now: Double) -> JSON {
         var subscription = subscription
         guard subscription["status"] == "active" else { return subscription }
-        let days = Double(subscription["interval_count"].intValue ?? 30)
+        // a variant's interval_count is whatever a PATCH stored: at least a day (or this never ends), at most ten years
+        let days = Double(min(max(1, subscription["interval_count"].intValue ?? 30), 3650))
         var changed = false
-        while let end = subscription["current_period_end"].stringValue.flatMap(Timestamp.parse), end <= now {
+        while let end = subscription["current_period_end"].textValue.flatMap(Timestamp.parse), end <= now {
             changed = true
             if subscription["is_cancel_at_period_end"] == true {
                 subscription["status"] = "canceled"
@@ -154,7 +157,7 @@ enum SubscriptionRoutes {
         }
         if changed {
             subscription["updated_at"] = .string(Timestamp.format(now))
-            state.subscriptions[subscription["id"].stringValue ?? ""] = subscription
+            state.subscriptions[subscription["id"].textValue ?? ""] = subscription
         }
         return subscription
     }

@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Legacy v2 (`/v2/...`): orders, products, bundles and stores with the `{code, status, data}`
 /// envelope, `last_id` cursor pagination for orders and page-number pagination for products,
 /// bundles and stores. Limited to 30 requests per 5 s per client address.
@@ -9,7 +11,7 @@ enum V2Routes {
             // The orders below `last_id`, newest first, and one more to know whether there is a next.
             let end = request.query["last_id"].flatMap { $0.isEmpty ? nil : state.orders.lowerBound(ResourceTable.sortKey($0)) }
             let orders = state.orders.indices(below: end ?? state.orders.count, limit: size + 1) { order in
-                status.isEmpty || order["status"].stringValue == status
+                status.isEmpty || order["status"].textValue == status
             }.compactMap(state.orders.record(at:))
             let page = Array(orders.prefix(size))
             return ok(["results": .array(page), "has_next": .bool(orders.count > size), "last_id": page.last?["id"] ?? .null, "page_size": .int(size)])
@@ -42,7 +44,7 @@ enum V2Routes {
         registry.v2("GET", "/v2/stores") { request, state in ok(paged(state.stores.descending, request)) }
         registry.v2("GET", "/v2/stores/simplified") { request, state in
             let search = request.query["search"]?.lowercased() ?? ""
-            return ok(.array(state.stores.ascending.filter { search.isEmpty || ($0["name"].stringValue ?? "").lowercased().contains(search) }
+            return ok(.array(state.stores.ascending.filter { search.isEmpty || ($0["name"].textValue ?? "").lowercased().contains(search) }
                 .map { ["id": $0["id"], "unique_id": $0["unique_id"], "name": $0["name"], "payment_methods": $0["payment_methods"]] }))
         }
         registry.v2("GET", "/v2/stores/{store_id}/products") { request, state in
@@ -55,13 +57,14 @@ enum V2Routes {
         }
     }
 
-    static func ok(_ data: JSONValue) -> SandboxReply { .ok(["code": 200, "status": "Success", "data": data]) }
+    static func ok(_ data: JSON) -> SandboxReply { .ok(["code": 200, "status": "Success", "data": data]) }
 
     /// Page-number pagination: `page` (from 1) and `page_size` (max 25).
-    static func paged(_ items: [JSONValue], _ request: SandboxRequest) -> JSONValue {
+    static func paged(_ items: [JSON], _ request: SandboxRequest) -> JSON {
         let size = request.pageSize()
         let page = max(1, Int(request.query["page"] ?? "1") ?? 1)
-        let start = min(items.count, (page - 1) * size)
+        let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
+        let start = overflow ? items.count : min(items.count, offset)
         let end = min(items.count, start + size)
         return ["results": .array(Array(items[start..<end])), "page": .int(page), "page_size": .int(size), "total": .int(items.count),
             "has_next": .bool(end < items.count)]

@@ -1,8 +1,16 @@
 import Foundation
+import ScalevModel
 
 /// The admin API under `/_sandbox/`: clock, faults, webhooks, keys, limits, reset and statistics.
 /// It needs no credential and is never rate limited.
 extension SandboxEngine {
+    /// The longest one clock advance may be (100 years): times stay far inside what they convert to.
+    static let maxClockAdvance: Double = 3_153_600_000
+    /// The most latency a fault rule may add (10 minutes).
+    static let maxLatencyMilliseconds = 600_000
+    /// The most orders a reset may seed.
+    static let maxSeededOrders = 100_000
+
     func admin(_ request: SandboxRequest) async -> SandboxReply {
         do {
             return try await adminRoute(request)
@@ -16,7 +24,7 @@ extension SandboxEngine {
     private func adminRoute(_ incoming: SandboxRequest) async throws -> SandboxReply {
         var request = incoming
         if !request.rawBody.isEmpty {
-            guard let json = JSONValue.parse(request.rawBody) else { throw APIError.badRequest("Body is not JSON", code: "invalid_json") }
+            guard let json = JSON.parse(request.rawBody) else { throw APIError.badRequest("Body is not JSON", code: "invalid_json") }
             request.json = json
         }
         let route = request.method + " /" + request.segments.dropFirst().joined(separator: "/")
@@ -28,18 +36,20 @@ extension SandboxEngine {
         case "GET /clock":
             return .ok(clockJSON())
         case "POST /clock/advance":
-            guard let seconds = request.body("seconds").doubleValue, seconds >= 0 else {
-                throw APIError.invalid("seconds", "must be a number of at least 0")
+            guard let seconds = request.body("seconds").doubleValue, seconds >= 0, seconds <= Self.maxClockAdvance else {
+                throw APIError.invalid("seconds", "must be a number between 0 and \(Int(Self.maxClockAdvance))")
             }
             clock.advance(by: seconds)
             return .ok(clockJSON())
         case "POST /clock/set":
-            guard let time = request.body("time").stringValue.flatMap(Timestamp.parse) else { throw APIError.invalid("time", "must be an ISO 8601 time") }
+            guard let time = request.body("time").textValue.flatMap(Timestamp.parse) else { throw APIError.invalid("time", "must be an ISO 8601 time") }
             clock.set(to: time)
             return .ok(clockJSON())
         case "GET /faults":
             return .list(faults.rules.map(\.json))
         case "POST /faults":
+            let latency = request.body("latency_ms")
+            if !latency.isNull { _ = try RequestNumbers.integer(latency, "latency_ms", in: 0...Self.maxLatencyMilliseconds) }
             return .created(faults.add(request.json ?? [:]).json)
         case "DELETE /faults":
             faults.clear()
@@ -51,11 +61,18 @@ extension SandboxEngine {
         case "GET /webhooks/deliveries":
             return .ok(["data": .array(webhooks.deliveries.map(\.json)), "pending": .int(webhooks.pendingCount)])
         case "POST /reset":
-            let seed = request.body("seed").intValue.map(UInt64.init) ?? configuration.seed
-            let fresh = SandboxSeed.make(seed: seed, orderCount: request.body("orders").intValue ?? configuration.seededOrderCount, scopes: catalog.allScopes)
+            let seed = request.body("seed").isNull ? configuration.seed : UInt64(try RequestNumbers.integer(request.body("seed"), "seed", in: 0...Int.max))
+            let orders = request.body("orders").isNull
+                ? configuration.seededOrderCount : try RequestNumbers.integer(request.body("orders"), "orders", in: 0...Self.maxSeededOrders)
+            // the secrets drawn here are replaced by the started sandbox's: a reset keeps the keys
+            var fresh = SandboxSeed.make(
+                seed: seed, orderCount: orders, scopes: catalog.allScopes, anchor: configuration.seedAnchor(now: clock.now),
+                secrets: SecretGenerator(seed: nil))
             state.withLock { state in
                 let base = state.publicBase
                 let endpoints = request.body("keep_webhooks").boolValue == false ? [] : state.webhookEndpoints
+                fresh.secrets = state.secrets
+                fresh.installSecrets(of: state.credentials)
                 state = fresh
                 state.rebase(to: base)
                 state.webhookEndpoints = endpoints
@@ -73,16 +90,16 @@ extension SandboxEngine {
         case "POST /keys":
             let scopes = request.body("scopes").stringList
             let key = state.withLock { state -> String in
-                let key = "rk_" + state.random.string(32)
+                let key = "rk_" + state.secrets.string(32)
                 state.restrictedKeys[key] = scopes
                 return key
             }
             markDirty()
-            return .created(["key": .string(key), "scopes": .array(scopes.map(JSONValue.string))])
+            return .created(["key": .string(key), "scopes": .array(scopes.map(JSON.string))])
         case "GET /rate-limits":
             return .ok(rateLimitsJSON())
         case "PUT /rate-limits":
-            guard let spec = request.body("business").stringValue, let windows = RateWindow.parseList(spec) else {
+            guard let spec = request.body("business").textValue, let windows = try? RateWindow.list(parsing: spec) else {
                 throw APIError.invalid("business", "must be a list such as 20/2s,200/20s")
             }
             businessWindows.withLock { $0 = windows }
@@ -119,13 +136,13 @@ extension SandboxEngine {
 
     /// Saves an endpoint after it answers the `business.test_event` with HTTP 200, as Scalev does.
     private func registerWebhook(_ request: SandboxRequest) async throws -> SandboxReply {
-        guard let url = request.body("url").stringValue, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+        guard let url = request.body("url").textValue, url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw APIError.invalid("url", "must be an http(s) URL")
         }
         let (secret, uniqueID) = state.withLock { state in
-            (request.body("secret").stringValue ?? state.credentials.webhookSecret, "event_" + state.random.string(24))
+            (request.body("secret").textValue ?? state.credentials.webhookSecret, "event_" + state.random.string(24))
         }
-        let body = WebhookDispatcher.envelope(event: "business.test_event", uniqueID: uniqueID, timestamp: clock.now, data: [:]).serialized()
+        let body = WebhookDispatcher.envelope(event: "business.test_event", uniqueID: uniqueID, timestamp: clock.now, data: [:]).encoded()
         let status = await webhooks.send(url: url, secret: secret, body: body)
         guard status == 200 else {
             throw APIError.unprocessable(
@@ -141,7 +158,7 @@ extension SandboxEngine {
         return .created(["id": .int(endpoint.id), "url": .string(url), "secret": .string(secret)])
     }
 
-    func credentialsJSON() -> JSONValue {
+    func credentialsJSON() -> JSON {
         state.withLock { state in
             let credentials = state.credentials
             return [
@@ -156,12 +173,12 @@ extension SandboxEngine {
         }
     }
 
-    private func clockJSON() -> JSONValue {
+    private func clockJSON() -> JSON {
         let now = clock.now
         return ["now": .string(Timestamp.format(now)), "epoch": .double(now), "offset_seconds": .double(clock.currentOffset)]
     }
 
-    private func rateLimitsJSON() -> JSONValue {
+    private func rateLimitsJSON() -> JSON {
         [
             "enabled": .bool(configuration.rateLimitingEnabled),
             "business": .string(businessWindows.withLock { $0 }.map(\.description).joined(separator: ",")),

@@ -1,3 +1,4 @@
+import ScalevModel
 import Synchronization
 
 /// Configurable misbehaviour, off until a rule is added: latency, 5xx answers, connection resets,
@@ -8,6 +9,8 @@ final class FaultInjector: Sendable {
         var id: Int
         var route: String
         var latencyMilliseconds: Int
+        /// With it, each request's latency is drawn uniformly from `latencyMilliseconds...` this.
+        var latencyMaxMilliseconds: Int?
         var errorRate: Double
         var resetRate: Double
         var truncateRate: Double
@@ -16,10 +19,12 @@ final class FaultInjector: Sendable {
         /// Requests left this rule applies to; `nil` = unlimited.
         var remaining: Int?
 
-        init(id: Int, json: JSONValue) {
+        init(id: Int, json: JSON) {
             self.id = id
-            route = json["route"].stringValue ?? "*"
-            latencyMilliseconds = json["latency_ms"].intValue ?? 0
+            route = json["route"].textValue ?? "*"
+            let latency = min(max(0, json["latency_ms"].intValue ?? 0), 600_000)
+            latencyMilliseconds = latency
+            latencyMaxMilliseconds = json["latency_max_ms"].intValue.map { min(max($0, latency), 600_000) }
             errorRate = json["error_rate"].doubleValue ?? 0
             resetRate = json["reset_rate"].doubleValue ?? 0
             truncateRate = json["truncate_rate"].doubleValue ?? 0
@@ -28,11 +33,12 @@ final class FaultInjector: Sendable {
             remaining = json["count"].intValue
         }
 
-        var json: JSONValue {
+        var json: JSON {
             [
-                "id": .int(id), "route": .string(route), "latency_ms": .int(latencyMilliseconds), "error_rate": .double(errorRate),
+                "id": .int(id), "route": .string(route), "latency_ms": .int(latencyMilliseconds),
+                "latency_max_ms": latencyMaxMilliseconds.map(JSON.int) ?? .null, "error_rate": .double(errorRate),
                 "reset_rate": .double(resetRate), "truncate_rate": .double(truncateRate), "malformed_rate": .double(malformedRate),
-                "rate_limit_rate": .double(rateLimitRate), "count": remaining.map(JSONValue.int) ?? .null,
+                "rate_limit_rate": .double(rateLimitRate), "count": remaining.map(JSON.int) ?? .null,
             ]
         }
 
@@ -56,7 +62,7 @@ final class FaultInjector: Sendable {
 
     private let store = Mutex(Store())
 
-    func add(_ json: JSONValue) -> Rule {
+    func add(_ json: JSON) -> Rule {
         store.withLock { store in
             let rule = Rule(id: store.nextID, json: json)
             store.nextID += 1
@@ -86,7 +92,11 @@ final class FaultInjector: Sendable {
             for index in store.rules.indices where store.rules[index].applies(method: method, template: template, path: path) {
                 if let remaining = store.rules[index].remaining, remaining <= 0 { continue }
                 let rule = store.rules[index]
-                latency = max(latency, rule.latencyMilliseconds)
+                var drawn = rule.latencyMilliseconds
+                if let most = rule.latencyMaxMilliseconds, most > drawn {
+                    drawn += Int(store.random.next() % UInt64(most - drawn + 1))
+                }
+                latency = max(latency, drawn)
                 let draws: [(Double, Fault)] = [
                     (rule.resetRate, .reset), (rule.truncateRate, .truncate), (rule.malformedRate, .malformed),
                     (rule.errorRate, .serverError), (rule.rateLimitRate, .rateLimit),

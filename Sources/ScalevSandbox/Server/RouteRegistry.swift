@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// Collects routes; business routes take their scopes, required body fields and body kind from the
 /// catalog when the catalog lists their method and path.
 struct RouteRegistry {
@@ -9,7 +11,7 @@ struct RouteRegistry {
         table.add(
             Route(
                 method, template, access: .business, scopes: operation?.scopes ?? scopes,
-                requiredFields: operation?.requiredBodyFields ?? [], multipart: operation?.multipart ?? false,
+                requiredFields: operation?.body?.requiredFields ?? [], multipart: operation?.isMultipart ?? false,
                 operationID: operation?.operationID, handler: handler))
     }
 

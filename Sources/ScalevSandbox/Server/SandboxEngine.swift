@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ScalevModel
 import Synchronization
 
 /// The sandbox's request pipeline: routing, faults, authentication, rate limits, scopes, body
@@ -30,10 +31,15 @@ final class SandboxEngine: Sendable {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             let snapshot = try JSONDecoder().decode(SandboxSnapshot.self, from: data)
             initial = snapshot.state
+            initial.secrets = SecretGenerator(seed: configuration.keySeed)
+            // keys are per start: the saved ones are replaced
+            initial.installSecrets(of: initial.credentials.withSecrets(from: &initial.secrets))
             clock = SandboxClock(offset: snapshot.clockOffset, frozen: configuration.frozenClock)
         } else {
-            initial = SandboxSeed.make(seed: configuration.seed, orderCount: configuration.seededOrderCount, scopes: catalog.allScopes)
             clock = SandboxClock(frozen: configuration.frozenClock)
+            initial = SandboxSeed.make(
+                seed: configuration.seed, orderCount: configuration.seededOrderCount, scopes: catalog.allScopes,
+                anchor: configuration.seedAnchor(now: clock.now), secrets: SecretGenerator(seed: configuration.keySeed))
         }
         for url in configuration.webhookURLs where !initial.webhookEndpoints.contains(where: { $0.url == url }) {
             initial.webhookEndpoints.append(WebhookEndpoint(id: initial.number(), url: url, secret: initial.credentials.webhookSecret))
@@ -199,7 +205,7 @@ final class SandboxEngine: Sendable {
             return
         }
         if !request.rawBody.isEmpty {
-            guard let json = JSONValue.parse(request.rawBody) else {
+            guard let json = JSON.parse(request.rawBody) else {
                 throw APIError.badRequest("Request body is not valid JSON", code: "invalid_json")
             }
             request.json = json
@@ -224,7 +230,7 @@ final class SandboxEngine: Sendable {
             return SandboxReply(status: 500, body: .json(["error": "Internal server error", "error_code": "server_error"]))
         }
         if v2, apiError.body == nil {
-            var details: [String: JSONValue] = [:]
+            var details: [String: JSON] = [:]
             for field in apiError.fieldErrors { details[field.field] = [.string(field.message)] }
             apiError.body = ["error": .string(apiError.message), "details": .object(details)]
         }
@@ -257,7 +263,7 @@ final class SandboxEngine: Sendable {
                     throw APIError.unauthorized("Access token has been revoked", code: "token_revoked")
                 }
                 return BusinessCaller(
-                    kind: .oauth, scopes: Set(grant.scopes), rateKey: "oauth:\(grant.clientID):\(state.business["unique_id"].stringValue ?? "")",
+                    kind: .oauth, scopes: Set(grant.scopes), rateKey: "oauth:\(grant.clientID):\(state.business["unique_id"].textValue ?? "")",
                     clientID: grant.clientID)
             }
             throw APIError.unauthorized()
@@ -273,7 +279,7 @@ final class SandboxEngine: Sendable {
                 throw APIError.unauthorized("Invalid storefront API key", code: "invalid_storefront_api_key")
             }
             guard store == request.param("store_id"),
-                state.stores.first(where: { $0["unique_id"].stringValue == store })?["is_public"].boolValue == true
+                state.stores.first(where: { $0["unique_id"].textValue == store })?["is_public"].boolValue == true
             else { throw APIError.notFound("Store") }
             return store
         }
@@ -337,7 +343,7 @@ final class SandboxEngine: Sendable {
         switch reply.body {
         case .json(let value):
             fields[.contentType] = "application/json; charset=utf-8"
-            body = ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized()))
+            body = ResponseBody(byteBuffer: ByteBuffer(bytes: value.encoded()))
         case .serializedJSON(let bytes):
             fields[.contentType] = "application/json; charset=utf-8"
             body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))

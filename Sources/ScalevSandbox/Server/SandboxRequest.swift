@@ -1,3 +1,5 @@
+import ScalevModel
+
 /// A request as the route handlers see it: parsed path, query, headers, body and the caller.
 struct SandboxRequest: Sendable {
     var method: String
@@ -8,7 +10,7 @@ struct SandboxRequest: Sendable {
     var headers: [String: String]
     var rawBody: [UInt8]
     /// The body parsed as JSON, when it is JSON.
-    var json: JSONValue?
+    var json: JSON?
     /// Path parameters by the route template's names.
     var params: [String: String] = [:]
     /// The client address rate limits of browser traffic are keyed by.
@@ -29,7 +31,7 @@ struct SandboxRequest: Sendable {
     func param(_ name: String) -> String { params[name] ?? "" }
 
     /// The member `key` of the JSON body.
-    func body(_ key: String) -> JSONValue { json?[key] ?? .null }
+    func body(_ key: String) -> JSON { json?[key] ?? .null }
 
     var businessCaller: BusinessCaller? {
         if case .business(let caller) = caller { return caller }

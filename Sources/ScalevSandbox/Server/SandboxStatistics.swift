@@ -1,3 +1,4 @@
+import ScalevModel
 import Synchronization
 
 /// Requests served and 429s sent, per credential (or client address for browser traffic), and
@@ -28,15 +29,15 @@ final class SandboxStatistics: Sendable {
         }
     }
 
-    var json: JSONValue {
+    var json: JSON {
         counts.withLock { counts in
             .object(counts.mapValues { ["requests_served": .int($0.served), "rate_limited": .int($0.limited)] })
         }
     }
 
     /// The times (sandbox clock, epoch seconds) of the requests served, per key, oldest first.
-    var servedTimes: JSONValue {
-        counts.withLock { counts in .object(counts.mapValues { .array($0.servedAt.map(JSONValue.double)) }) }
+    var servedTimes: JSON {
+        counts.withLock { counts in .object(counts.mapValues { .array($0.servedAt.map(JSON.double)) }) }
     }
 
     func reset() { counts.withLock { $0.removeAll() } }

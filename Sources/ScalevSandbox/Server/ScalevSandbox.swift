@@ -1,13 +1,15 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import ScalevModel
 
 /// A running local stand-in of the Scalev API.
 ///
 /// ```swift
 /// let sandbox = try await ScalevSandbox.start(SandboxConfiguration(seed: 42))
-/// defer { Task { await sandbox.stop() } }
 /// print(sandbox.baseURL, sandbox.credentials.businessKey)
+/// try await sandbox.stop()
 /// ```
 public final class ScalevSandbox: Sendable {
     /// `http://host:port`, with the real port when 0 was asked for.
@@ -60,8 +62,9 @@ public final class ScalevSandbox: Sendable {
         }
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else {
-            _ = try await serverTask.value
-            throw SandboxStartError.serverDidNotStart
+            await engine.webhooks.finish()
+            let reason: (any Error)? = if case .failure(let error) = await serverTask.result { error } else { nil }
+            throw SandboxStartError(host: configuration.host, port: configuration.port, reason: reason)
         }
         let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host
         let baseURL = "http://\(host):\(port)"
@@ -82,14 +85,16 @@ public final class ScalevSandbox: Sendable {
         return ScalevSandbox(baseURL: baseURL, port: port, engine: engine, serverTask: serverTask, backgroundTask: backgroundTask)
     }
 
-    /// Stops serving, finishes webhook delivery and writes the data file.
-    public func stop() async {
+    /// Stops serving, finishes webhook delivery and writes the data file; throws what the server
+    /// failed with, or what writing the file threw.
+    public func stop() async throws {
         serverTask.cancel()
-        _ = try? await serverTask.value
+        let served = await serverTask.result
         await engine.webhooks.finish()
         backgroundTask.cancel()
         await backgroundTask.value
-        try? engine.saveIfNeeded(force: true)
+        try engine.saveIfNeeded(force: true)
+        if case .failure(let error) = served, !(error is CancellationError) { throw error }
     }
 
     /// Waits until the server stops (for the command line).
@@ -106,8 +111,26 @@ public final class ScalevSandbox: Sendable {
     }
 }
 
-/// Why ``ScalevSandbox/start(_:)`` failed.
-public enum SandboxStartError: Error {
-    /// The server stopped before it accepted connections (for example, the port was taken).
-    case serverDidNotStart
+/// Why ``ScalevSandbox/start(_:)`` failed: the server could not listen.
+public struct SandboxStartError: Error, CustomStringConvertible {
+    /// The address asked for.
+    public let host: String
+    /// The port asked for.
+    public let port: Int
+    /// Whether another program holds the port.
+    public let portInUse: Bool
+    private let reason: String
+
+    init(host: String, port: Int, reason: (any Error)?) {
+        self.host = host
+        self.port = port
+        portInUse = (reason as? IOError)?.errnoCode == EADDRINUSE
+        self.reason = reason.map { String(describing: $0) } ?? "the server stopped before it accepted connections"
+    }
+
+    public var description: String {
+        portInUse
+            ? "port \(port) is in use; pick another or use --port 0"
+            : "the sandbox cannot listen on \(host):\(port): \(reason)"
+    }
 }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-
+import ScalevModel
 import Synchronization
 
 /// Delivers webhook events, one at a time and in order, to every registered endpoint: a signed JSON
@@ -16,10 +16,10 @@ final class WebhookDispatcher: Sendable {
         var lastStatus: Int?
         var delivered: Bool
 
-        var json: JSONValue {
+        var json: JSON {
             [
                 "unique_id": .string(uniqueID), "event": .string(event), "url": .string(url), "attempts": .int(attempts),
-                "last_status": lastStatus.map(JSONValue.int) ?? .null, "delivered": .bool(delivered),
+                "last_status": lastStatus.map(JSON.int) ?? .null, "delivered": .bool(delivered),
             ]
         }
     }
@@ -55,15 +55,15 @@ final class WebhookDispatcher: Sendable {
     }
 
     /// Queues `event` for every endpoint.
-    func enqueue(event: String, data: JSONValue, endpoints: [WebhookEndpoint], uniqueID: String, timestamp: Double) {
-        let body = Self.envelope(event: event, uniqueID: uniqueID, timestamp: timestamp, data: data).serialized()
+    func enqueue(event: String, data: JSON, endpoints: [WebhookEndpoint], uniqueID: String, timestamp: Double) {
+        let body = Self.envelope(event: event, uniqueID: uniqueID, timestamp: timestamp, data: data).encoded()
         for endpoint in endpoints {
             pending.withLock { $0 += 1 }
             continuation.yield(Job(endpoint: endpoint, uniqueID: uniqueID, event: event, body: body))
         }
     }
 
-    static func envelope(event: String, uniqueID: String, timestamp: Double, data: JSONValue) -> JSONValue {
+    static func envelope(event: String, uniqueID: String, timestamp: Double, data: JSON) -> JSON {
         ["event": .string(event), "unique_id": .string(uniqueID), "timestamp": .string(Timestamp.format(timestamp)), "data": data]
     }
 
@@ -73,7 +73,7 @@ final class WebhookDispatcher: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "ScalevSandbox-Webhook/1.0")
-        request.headers.add(name: WebhookSigner.header, value: WebhookSigner.signature(secret: secret, body: body))
+        request.headers.add(name: WebhookSignature.header, value: WebhookSignature.signature(body: body, secret: secret))
         request.body = .bytes(body)
         do {
             let response = try await client.execute(request, timeout: .seconds(10))

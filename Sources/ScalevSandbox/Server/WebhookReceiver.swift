@@ -58,14 +58,18 @@ public final class WebhookReceiver: Sendable {
             }, logger: logger)
         let task = Task { try await application.run() }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw SandboxStartError.serverDidNotStart }
+        guard let port = await iterator.next() else {
+            let reason: (any Error)? = if case .failure(let error) = await task.result { error } else { nil }
+            throw SandboxStartError(host: "127.0.0.1", port: 0, reason: reason)
+        }
         return WebhookReceiver(url: "http://127.0.0.1:\(port)/hooks", deliveries: stream, continuation: continuation, task: task)
     }
 
-    /// Stops the server and ends ``deliveries``.
-    public func stop() async {
+    /// Stops the server and ends ``deliveries``; throws what the server failed with.
+    public func stop() async throws {
         task.cancel()
-        _ = try? await task.value
+        let served = await task.result
         continuation.finish()
+        if case .failure(let error) = served, !(error is CancellationError) { throw error }
     }
 }

@@ -38,7 +38,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 }
 
 /// Runs `kv.set` then `kv.get` loops in Lua; returns (set s, get s).
-func luaPath(store: LazyStore, namespace: String, ops: Int, folder: URL) async throws -> (Double, Double) {
+func luaPath(store: OnDemandStore, namespace: String, ops: Int, folder: URL) async throws -> (Double, Double) {
     let setFile = folder.appendingPathComponent("set.lua"), getFile = folder.appendingPathComponent("get.lua")
     try """
         local n = tonumber((...))
@@ -62,7 +62,7 @@ func luaPath(store: LazyStore, namespace: String, ops: Int, folder: URL) async t
 }
 
 extension ScriptOptions {
-    func with(_ store: LazyStore, _ namespace: String) -> ScriptOptions {
+    func with(_ store: OnDemandStore, _ namespace: String) -> ScriptOptions {
         var copy = self
         copy.store = store
         copy.namespace = namespace
@@ -170,7 +170,7 @@ print(String(format: "async host call floor (LuaKit, no store): %.1f us per call
              try await asyncCallFloor(ops: options.ops) * 1e6, try await asyncCallFloor(ops: options.ops, suspending: true) * 1e6))
 print("op      backend   lua ops/s   store ops/s   raw ops/s   lua/raw")
 for (name, location) in backends {
-    let store = LazyStore(location: location, options: StoreOptions(purgeInterval: nil))
+    let store = OnDemandStore(location: location, options: StoreOptions(purgeInterval: nil))
     let luaNamespace = "bench-lua-\(UUID().uuidString.prefix(8))", rawNamespace = "bench-raw-\(UUID().uuidString.prefix(8))"
     let storeNamespace = "bench-store-\(UUID().uuidString.prefix(8))"
     // ops/s per round: [op][path] with op 0 = set, 1 = get and path 0 = lua, 1 = store, 2 = raw
