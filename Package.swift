@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RateBudget", targets: ["RateBudget"]),
         .library(name: "LunasTesting", targets: ["LunasTesting"]),
         .library(name: "LunasClock", targets: ["LunasClock"]),
+        .library(name: "LunasExamples", targets: ["LunasExamples"]),
         .executable(name: "lunas", targets: ["lunas"]),
     ],
     dependencies: [
@@ -90,13 +91,22 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+        // Hosts embedding the runtime, as docs/embedding.md shows them: a pricing route, a rule worker.
+        .target(name: "LunasExamples", dependencies: [
+            "LunasRuntime", "LuaKit", .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Examples/LunasExamples"),
         .executableTarget(name: "lunas-bench", dependencies: [
-            "LuaKit", "LunasStore", "RateBudget", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "LuaKit", "LunasRuntime", "LunasStore", "RateBudget", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], path: "Benchmarks/LunasBench"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], resources: [.copy("Lua")]),
         .testTarget(name: "LunasTests", dependencies: [
             "LunasRuntime", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "ScalevSandbox", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .testTarget(name: "ExamplesTests", dependencies: [
+            "LunasExamples", "LunasRuntime", "LuaKit", "LunasStore", "LunasTesting",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ScalevModelTests", dependencies: ["ScalevModel"]),
         .testTarget(name: "ScalevTests", dependencies: [

@@ -6,6 +6,8 @@
 #   (b) Lua -> Swift host call (registerRaw) vs a C closure with a context upvalue (ns/call)
 #   (c) fresh sandboxed run of a cached small rule vs the same cycle in a C host  (us/cycle)
 #   (d) memory per run parked in an async host call, 10,000 parked runs           (KiB/run)
+#   (e) a merchant pricing rule per request through Runtime.run (fresh sandboxed state, cached
+#       chunk, 10-item cart as the handler's input) vs the same cycle in a C host  (us/request)
 #
 # Each pair runs the two sides back to back, alternating which goes first; a figure is the
 # median over the pairs, and the ratio the median of the per-pair ratios. Prints a table and
@@ -13,7 +15,9 @@
 #
 # Knobs (environment): BENCH_PAIRS (15), BENCH_COMMERCE_PAIRS (21: its target is the tightest),
 # BENCH_HOSTCALL_N (10000000), BENCH_FRESHRUN_N (5000), BENCH_PARKED_N (10000),
-# BENCH_PARKED_REPS (3), BENCH_SKIP_BUILD=1 to use the existing build.
+# BENCH_PARKED_REPS (3), BENCH_PRICING_N (5000), BENCH_ONLY=pricing,hostcall (a comma list of
+# commerce, hostcall, freshrun, parked, pricing: only those; default all), BENCH_SKIP_BUILD=1 to
+# use the existing build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +52,11 @@ HOSTCALL_N = int(os.environ.get("BENCH_HOSTCALL_N", "10000000"))
 FRESHRUN_N = int(os.environ.get("BENCH_FRESHRUN_N", "5000"))
 PARKED_N = int(os.environ.get("BENCH_PARKED_N", "10000"))
 PARKED_REPS = int(os.environ.get("BENCH_PARKED_REPS", "3"))
+PRICING_N = int(os.environ.get("BENCH_PRICING_N", "5000"))
+CASES = ("commerce", "hostcall", "freshrun", "parked", "pricing")
+ONLY = [c for c in os.environ.get("BENCH_ONLY", "").split(",") if c] or list(CASES)
+if any(c not in CASES for c in ONLY):
+    sys.exit(f"bench: BENCH_ONLY takes {', '.join(CASES)}")
 COMMERCE = "Benchmarks/lua/commerce.lua"
 if min(PAIRS, COMMERCE_PAIRS) < 10:
     sys.exit("bench: BENCH_PAIRS and BENCH_COMMERCE_PAIRS must be at least 10")
@@ -108,7 +117,6 @@ def record(key, name, unit, samples, target):
     results.append(row)
 
 # (a) commerce.lua: lunas run (release, deadline armed) vs lua5.4
-log("== (a) commerce.lua: lunas run --timeout 3600 vs lua5.4")
 reference = {}
 def commerce(side, cmd):
     def go():
@@ -118,31 +126,34 @@ def commerce(side, cmd):
             sys.exit(f"bench: {side} printed different output between runs")
         return {"wall": t, "cpu": cpu}
     return go
-lua_side = commerce("lua", ["lua5.4", COMMERCE])
-lunas_side = commerce("lunas", [LUNAS, "run", "--timeout", "3600", COMMERCE])
-lua_side(); lunas_side()  # warm the page cache, and capture both outputs
-if reference["lua"] != reference["lunas"]:
-    sys.exit("bench: lunas and lua5.4 print different output for commerce.lua:\n"
-             f"--- lua5.4\n{reference['lua']}--- lunas\n{reference['lunas']}")
-checksum_line = reference["lua"].strip().splitlines()[-1]
-log(f"   outputs identical ({len(reference['lua'].splitlines())} lines, {checksum_line})")
-record("commerce", "(a) commerce.lua: lunas run vs lua5.4", "s",
-       pairs("commerce", lunas_side, lua_side, COMMERCE_PAIRS), 1.05)
-results[-1]["output_identical"] = True
-results[-1]["output"] = reference["lua"]
+checksum_line = None
+if "commerce" in ONLY:
+    log("== (a) commerce.lua: lunas run --timeout 3600 vs lua5.4")
+    lua_side = commerce("lua", ["lua5.4", COMMERCE])
+    lunas_side = commerce("lunas", [LUNAS, "run", "--timeout", "3600", COMMERCE])
+    lua_side(); lunas_side()  # warm the page cache, and capture both outputs
+    if reference["lua"] != reference["lunas"]:
+        sys.exit("bench: lunas and lua5.4 print different output for commerce.lua:\n"
+                 f"--- lua5.4\n{reference['lua']}--- lunas\n{reference['lunas']}")
+    checksum_line = reference["lua"].strip().splitlines()[-1]
+    log(f"   outputs identical ({len(reference['lua'].splitlines())} lines, {checksum_line})")
+    record("commerce", "(a) commerce.lua: lunas run vs lua5.4", "s",
+           pairs("commerce", lunas_side, lua_side, COMMERCE_PAIRS), 1.05)
+    results[-1]["output_identical"] = True
+    results[-1]["output"] = reference["lua"]
 
 # (b) host call
-log(f"== (b) host call ident(i), {HOSTCALL_N} calls per process (best of 20 slices)")
 def hostcall(binary):
     def go():
         f = fields(run([binary, "hostcall", str(HOSTCALL_N)])[2], "hostcall")
         return {"wall": f["ns_per_call"], "cpu": f["cpu_ns_per_call"]}
     return go
-record("hostcall", "(b) host call: Swift registerRaw vs C closure", "ns/call",
-       pairs("hostcall", hostcall(SWIFT), hostcall(C)), 1.2)
+if "hostcall" in ONLY:
+    log(f"== (b) host call ident(i), {HOSTCALL_N} calls per process (best of 20 slices)")
+    record("hostcall", "(b) host call: Swift registerRaw vs C closure", "ns/call",
+           pairs("hostcall", hostcall(SWIFT), hostcall(C)), 1.2)
 
 # (c) fresh sandboxed run of a cached chunk: sync call and async run (same process, interleaved)
-log(f"== (c) fresh sandboxed run of a cached rule, {FRESHRUN_N} cycles per mode per process (best of 20 slices)")
 def swift_fr():
     f = fields(run([SWIFT, "freshrun", str(FRESHRUN_N)])[2], "freshrun")
     return ({"wall": f["us_per_cycle"], "cpu": f["cpu_us_per_cycle"]},
@@ -150,34 +161,63 @@ def swift_fr():
 def c_fr():
     f = fields(run([C, "freshrun", str(FRESHRUN_N)])[2], "freshrun")
     return {"wall": f["us_per_cycle"], "cpu": f["cpu_us_per_cycle"]}
-fr = []
-for i in range(PAIRS):
-    if i % 2 == 0:
-        s = swift_fr(); c = c_fr()
-    else:
-        c = c_fr(); s = swift_fr()
-    fr.append((s, c))
-    log(f"   freshrun pair {i + 1:2}/{PAIRS}: call {s[0]['wall']:.4g} / run {s[1]['wall']:.4g} vs C {c['wall']:.4g}"
-        f"   cpu: call {s[0]['cpu']:.4g} / run {s[1]['cpu']:.4g} vs C {c['cpu']:.4g}")
-record("freshrun_call", "(c) fresh run, sync call(): LuaKit vs C", "us/cycle", [(s[0], c) for s, c in fr], 1.5)
-record("freshrun_run", "(c') fresh run, async run(): LuaKit vs C", "us/cycle", [(s[1], c) for s, c in fr], 1.5)
+if "freshrun" in ONLY:
+    log(f"== (c) fresh sandboxed run of a cached rule, {FRESHRUN_N} cycles per mode per process (best of 20 slices)")
+    fr = []
+    for i in range(PAIRS):
+        if i % 2 == 0:
+            s = swift_fr(); c = c_fr()
+        else:
+            c = c_fr(); s = swift_fr()
+        fr.append((s, c))
+        log(f"   freshrun pair {i + 1:2}/{PAIRS}: call {s[0]['wall']:.4g} / run {s[1]['wall']:.4g} vs C {c['wall']:.4g}"
+            f"   cpu: call {s[0]['cpu']:.4g} / run {s[1]['cpu']:.4g} vs C {c['cpu']:.4g}")
+    record("freshrun_call", "(c) fresh run, sync call(): LuaKit vs C", "us/cycle", [(s[0], c) for s, c in fr], 1.5)
+    record("freshrun_run", "(c') fresh run, async run(): LuaKit vs C", "us/cycle", [(s[1], c) for s, c in fr], 1.5)
 
 # (d) memory per parked run (absolute target; no baseline process)
-log(f"== (d) memory per parked run, {PARKED_N} runs parked at once, {PARKED_REPS} processes")
-parked = []
-for i in range(PARKED_REPS):
-    f = fields(run([SWIFT, "parked", str(PARKED_N)])[2], "parked")
-    parked.append(f)
-    log(f"   parked {i + 1}/{PARKED_REPS}: {f}")
-kib = statistics.median(p["kib_per_run"] for p in parked)
-results.append({
-    "key": "parked", "name": "(d) memory per parked run (RSS delta / runs)", "unit": "KiB/run",
-    "figure": kib, "target": 24.0, "target_kind": "absolute", "pass": kib <= 24.0,
-    "lua_kib_per_run": statistics.median(p["lua_kib_per_run"] for p in parked),
-    "host_kib_per_run": statistics.median(p["host_kib_per_run"] for p in parked),
-    "malloc_kib_per_run": statistics.median(p["malloc_kib_per_run"] for p in parked),
-    "samples": parked,
-})
+if "parked" in ONLY:
+    log(f"== (d) memory per parked run, {PARKED_N} runs parked at once, {PARKED_REPS} processes")
+    parked = []
+    for i in range(PARKED_REPS):
+        f = fields(run([SWIFT, "parked", str(PARKED_N)])[2], "parked")
+        parked.append(f)
+        log(f"   parked {i + 1}/{PARKED_REPS}: {f}")
+    kib = statistics.median(p["kib_per_run"] for p in parked)
+    results.append({
+        "key": "parked", "name": "(d) memory per parked run (RSS delta / runs)", "unit": "KiB/run",
+        "figure": kib, "target": 24.0, "target_kind": "absolute", "pass": kib <= 24.0,
+        "lua_kib_per_run": statistics.median(p["lua_kib_per_run"] for p in parked),
+        "host_kib_per_run": statistics.median(p["host_kib_per_run"] for p in parked),
+        "malloc_kib_per_run": statistics.median(p["malloc_kib_per_run"] for p in parked),
+        "samples": parked,
+    })
+
+# (e) a merchant pricing rule per request: Runtime.run vs the same cycle in C. Each side also
+# reports its per-request latency percentiles (all requests of its 20 slices) and the Swift side
+# the same cycle on LuaKit alone and the cart's construction, to say where the time goes.
+PRICING_EXTRA = ("p50_us", "p99_us", "runs_per_s")
+def pricing(binary, extra=()):
+    def go():
+        f = fields(run([binary, "pricing", str(PRICING_N)])[2], "pricing")
+        side = {"wall": f["us_per_cycle"], "cpu": f["cpu_us_per_cycle"]}
+        side.update({k: f[k] for k in PRICING_EXTRA + extra})
+        return side
+    return go
+if "pricing" in ONLY:
+    log(f"== (e) pricing rule per request through Runtime.run, {PRICING_N} requests per process (best of 20 slices)")
+    samples = pairs("pricing", pricing(SWIFT, ("luakit_us_per_cycle", "cpu_luakit_us_per_cycle", "cart_us")), pricing(C))
+    record("pricing", "(e) pricing rule per request: Runtime.run vs C", "us/request", samples, 1.25)
+    row = results[-1]
+    for k in PRICING_EXTRA:
+        row[k] = statistics.median(a[k] for a, _ in samples)
+        row["baseline_" + k] = statistics.median(b[k] for _, b in samples)
+    for k in ("luakit_us_per_cycle", "cpu_luakit_us_per_cycle", "cart_us"):
+        row[k] = statistics.median(a[k] for a, _ in samples)
+    row["cpu_runs_per_s"] = 1e6 / row["cpu"]["figure"]
+    row["p99_target_us"] = 1000.0
+    row["p99_pass"] = row["p99_us"] < 1000.0
+    row["pass"] = row["wall"]["pass"] and row["p99_pass"]
 
 # Table
 def num(x):
@@ -195,18 +235,29 @@ for r in results:
                      "PASS" if r["pass"] else "MISS", "", "", "", ""))
 widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
 print()
-print(f"Lunas benchmarks: medians of {COMMERCE_PAIRS} (a) and {PAIRS} (b, c) interleaved pairs; "
+print(f"Lunas benchmarks: medians of {COMMERCE_PAIRS} (a) and {PAIRS} (b, c, e) interleaved pairs; "
       "ratio = median of the per-pair ratios.")
-print("figure/baseline: elapsed (a) or best-slice wall time (b, c); cpu: the same in CPU time (all threads).")
+print("figure/baseline: elapsed (a) or best-slice wall time (b, c, e); cpu: the same in CPU time (all threads).")
 for j, row in enumerate(rows):
     print("  ".join(cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
     if j == 0:
         print("  ".join("-" * w for w in widths))
-p = results[-1]
-print(f"(d) Lua heap {p['lua_kib_per_run']:.2f} KiB/run (sum of state.memoryUsed), host and malloc overhead "
-      f"{p['host_kib_per_run']:.2f} KiB/run; malloc in use {p['malloc_kib_per_run']:.2f} KiB/run; "
-      f"{PARKED_N} runs, median of {PARKED_REPS} processes")
-print(f"(a) lunas and lua5.4 printed identical output ({checksum_line})")
+p = next((r for r in results if r["key"] == "parked"), None)
+if p:
+    print(f"(d) Lua heap {p['lua_kib_per_run']:.2f} KiB/run (sum of state.memoryUsed), host and malloc overhead "
+          f"{p['host_kib_per_run']:.2f} KiB/run; malloc in use {p['malloc_kib_per_run']:.2f} KiB/run; "
+          f"{PARKED_N} runs, median of {PARKED_REPS} processes")
+e = next((r for r in results if r["key"] == "pricing"), None)
+if e:
+    print(f"(e) per request: p50 {e['p50_us']:.1f} us, p99 {e['p99_us']:.1f} us (target < 1000: "
+          f"{'PASS' if e['p99_pass'] else 'MISS'}); C p50 {e['baseline_p50_us']:.1f} us, p99 {e['baseline_p99_us']:.1f} us; "
+          f"{e['runs_per_s']:.0f} runs/s on one core in sequence ({e['cpu_runs_per_s']:.0f} per CPU-second), "
+          f"C {e['baseline_runs_per_s']:.0f}/s")
+    print(f"(e) where the time goes: the same cycle on LuaKit alone {e['luakit_us_per_cycle']:.1f} us "
+          f"(cpu {e['cpu_luakit_us_per_cycle']:.1f}), building the cart value {e['cart_us']:.2f} us, "
+          f"Runtime.run's own share {e['wall']['figure'] - e['luakit_us_per_cycle']:.1f} us")
+if checksum_line:
+    print(f"(a) lunas and lua5.4 printed identical output ({checksum_line})")
 print("load average at start {:.2f}, at end {:.2f} (2 cores; other work on the machine inflates the noise)".format(
       load_start[0], os.getloadavg()[0]))
 
@@ -214,7 +265,8 @@ doc = {
     "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     "host": platform.node(), "cpus": os.cpu_count(), "pairs": PAIRS, "commerce_pairs": COMMERCE_PAIRS,
     "load_average_start": load_start, "load_average_end": os.getloadavg(),
-    "params": {"hostcall_n": HOSTCALL_N, "freshrun_n": FRESHRUN_N, "parked_n": PARKED_N, "parked_reps": PARKED_REPS},
+    "params": {"hostcall_n": HOSTCALL_N, "freshrun_n": FRESHRUN_N, "parked_n": PARKED_N, "parked_reps": PARKED_REPS,
+               "pricing_n": PRICING_N, "only": ONLY},
     "results": results,
 }
 commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()

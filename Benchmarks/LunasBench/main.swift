@@ -6,6 +6,8 @@
 //                            + the chunk from a ChunkCache + run + close. Measures the synchronous
 //                            `call` and the async `run`, interleaved in slices:
 //                            "freshrun us_per_cycle=... us_per_cycle_async=..."
+//   lunas-bench pricing N    a merchant pricing rule per request through Runtime.run (Pricing.swift):
+//                            "pricing us_per_cycle=... p50_us=... p99_us=... luakit_us_per_cycle=..."
 //   lunas-bench parked N     N runs parked at once in an async host function awaiting a shared
 //                            gate; process RSS before/after and the Lua heaps:
 //                            "parked kib_per_run=... lua_kib_per_run=... host_kib_per_run=..."
@@ -19,7 +21,7 @@
 //                            holding only `id`, `has_next` and `next_cursor` (a second,
 //                            leaner reference: the other fields are skipped, not materialised)
 //
-// The Lua text of hostcall and freshrun is identical to Benchmarks/c/bench.c (the C baselines),
+// The Lua text of hostcall, freshrun and pricing is identical to Benchmarks/c/bench.c (the C baselines),
 // and the timing rule is the same: the best of REPS equal slices after a warm-up, in wall time
 // (CLOCK_MONOTONIC) and in process CPU time (CLOCK_PROCESS_CPUTIME_ID: all threads; a busy
 // neighbour on the machine inflates it much less than wall time, though not zero).
@@ -379,13 +381,14 @@ nonisolated func benchScalevWalk(pageSize: Int, decodable: Bool) async throws {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let n = Int(arguments[2]), n > 0 else {
-    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n".utf8))
+    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|pricing|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n".utf8))
     exit(2)
 }
 do {
     switch arguments[1] {
     case "hostcall": try benchHostcall(n)
     case "freshrun": try await benchFreshrun(n)
+    case "pricing": try await benchPricing(n)
     case "parked": try await benchParked(n)
     case "scalevwalk": try await benchScalevWalk(pageSize: n, decodable: false)
     case "scalevwalk-decodable": try await benchScalevWalk(pageSize: n, decodable: true)

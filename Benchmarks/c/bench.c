@@ -7,6 +7,12 @@
  *                      coroutine) with a byte-counting, limit-checking allocator + the cached
  *                      bytecode of a small rule loaded with luaL_loadbufferx(..., "b") + run +
  *                      lua_close; prints "freshrun us_per_cycle=..."
+ *   bench pricing N    a merchant pricing rule per request: a new state with the libraries a
+ *                      sandboxed Lunas state opens (base, string, table, math, utf8, os's clock
+ *                      and calendar, coroutine) and the same allocator, the rule loaded from a
+ *                      cached dump and run, the cart table (10 items) built from C structs,
+ *                      the handler price(cart) called, its discounts read, lua_close; prints
+ *                      "pricing us_per_cycle=... p50_us=... p99_us=..."
  *
  * Both print the same format as Benchmarks/LunasBench (the Swift host) and use the same Lua
  * text, so the two can be compared figure by figure. Timing: CLOCK_MONOTONIC; each figure is
@@ -217,15 +223,163 @@ static int bench_freshrun(long long n) {
     return 0;
 }
 
+/* ---- pricing ---- */
+
+/* The merchant's rule of the pricing benchmark (identical in Benchmarks/LunasBench/Pricing.swift):
+   three discount rules over a cart, the discounts returned as a list. */
+static const char PRICING_LUA[] =
+    "local BULK_QUANTITY, BULK_PERCENT = 3, 10\n"
+    "local SET, SET_OFF = { \"TEA-GREEN\", \"CUP-CLAY\" }, 15000\n"
+    "local GOLD_PERCENT = 5\n"
+    "\n"
+    "function price(cart)\n"
+    "  local discounts, subtotal, skus = {}, 0, {}\n"
+    "  for _, item in ipairs(cart.items) do\n"
+    "    local amount = item.quantity * item.unit_price\n"
+    "    subtotal = subtotal + amount\n"
+    "    skus[item.sku] = true\n"
+    "    if item.quantity >= BULK_QUANTITY then\n"
+    "      discounts[#discounts + 1] = { rule = \"bulk \" .. item.sku, amount = amount * BULK_PERCENT // 100 }\n"
+    "    end\n"
+    "  end\n"
+    "  if skus[SET[1]] and skus[SET[2]] then\n"
+    "    discounts[#discounts + 1] = { rule = \"tea set\", amount = SET_OFF }\n"
+    "  end\n"
+    "  if cart.tier == \"gold\" then\n"
+    "    local left = subtotal\n"
+    "    for _, discount in ipairs(discounts) do left = left - discount.amount end\n"
+    "    discounts[#discounts + 1] = { rule = \"gold member\", amount = left * GOLD_PERCENT // 100 }\n"
+    "  end\n"
+    "  return discounts\n"
+    "end\n";
+
+typedef struct cart_item { const char *sku; lua_Integer quantity, unit_price; } cart_item;
+
+/* The cart (identical in Pricing.swift): 10 lines, a gold customer. */
+static const cart_item PRICING_CART[] = {
+    {"TEA-GREEN", 4, 45000}, {"CUP-CLAY", 1, 60000}, {"HONEY-250", 2, 38500}, {"RICE-5KG", 1, 89000},
+    {"COFFEE-GAYO", 3, 72000}, {"SAMBAL-ROA", 6, 27500}, {"KECAP-600", 2, 24000}, {"TEMPE-CHIPS", 5, 15000},
+    {"GULA-AREN", 1, 33000}, {"TEH-TARIK", 12, 4500},
+};
+#define PRICING_ITEMS (sizeof PRICING_CART / sizeof PRICING_CART[0])
+/* Its discounts: bulk on 5 lines (69,000), the tea set (15,000), gold 5 % of the rest (45,650). */
+#define PRICING_EXPECTED_SUM 129650LL
+#define PRICING_EXPECTED_COUNT 7LL
+
+static void push_cart(lua_State *L) {
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, "IDR");
+    lua_setfield(L, -2, "currency");
+    lua_pushstring(L, "gold");
+    lua_setfield(L, -2, "tier");
+    lua_createtable(L, (int)PRICING_ITEMS, 0);
+    for (size_t i = 0; i < PRICING_ITEMS; i++) {
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, PRICING_CART[i].sku);
+        lua_setfield(L, -2, "sku");
+        lua_pushinteger(L, PRICING_CART[i].quantity);
+        lua_setfield(L, -2, "quantity");
+        lua_pushinteger(L, PRICING_CART[i].unit_price);
+        lua_setfield(L, -2, "unit_price");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "items");
+}
+
+/* The sandboxed set plus os, trimmed to its clock and calendar functions as in Lunas. */
+static void open_pricing_set(lua_State *L) {
+    open_sandbox_set(L);
+    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
+    static const char *const removed[] = {"execute", "exit", "getenv", "remove", "rename", "setlocale", "tmpname", NULL};
+    for (int i = 0; removed[i]; i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, removed[i]);
+    }
+    lua_pop(L, 1);
+}
+
+/* One request: fresh state, the cached chunk run, price(cart), the discounts read (each rule
+   name copied out, as a host keeps it), close. Returns the sum of the discounts' amounts * 100 +
+   their count; 0 when a name is missing. */
+static lua_Integer pricing_cycle(const dump_buffer *chunk) {
+    counting c = {0, 0, 4u << 20};
+    lua_State *L = lua_newstate(counting_alloc, &c);
+    if (L == NULL) die(NULL, "lua_newstate");
+    open_pricing_set(L);
+    if (luaL_loadbufferx(L, chunk->data, chunk->len, "=pricing.lua", "b") != LUA_OK) die(L, "load bytecode");
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) die(L, "run chunk");
+    lua_getglobal(L, "price");
+    push_cart(L);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) die(L, "price");
+    lua_Integer sum = 0, count = (lua_Integer)luaL_len(L, -1);
+    char names[16][64];
+    int named = 1;
+    for (lua_Integer i = 1; i <= count; i++) {
+        lua_geti(L, -1, i);
+        lua_getfield(L, -1, "rule");
+        size_t len = 0;
+        const char *rule = lua_tolstring(L, -1, &len);
+        if (rule == NULL || len >= sizeof names[0] || i > 16) named = 0;
+        else memcpy(names[i - 1], rule, len + 1);
+        lua_getfield(L, -2, "amount");
+        sum += lua_tointeger(L, -1);
+        lua_pop(L, 3);
+    }
+    lua_close(L);
+    return named ? sum * 100 + count : 0;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int bench_pricing(long long n) {
+    dump_buffer chunk = {0};
+    lua_State *C = luaL_newstate();
+    if (luaL_loadbufferx(C, PRICING_LUA, strlen(PRICING_LUA), "=pricing.lua", "t") != LUA_OK) die(C, "compile");
+    if (lua_dump(C, dump_writer, &chunk, 0) != 0) die(C, "dump");
+    lua_close(C);
+
+    long long slice = n / REPS;
+    if (slice < 1) slice = 1;
+    const lua_Integer expected = PRICING_EXPECTED_SUM * 100 + PRICING_EXPECTED_COUNT;
+    for (long long i = 0; i < slice / 4 + 1; i++) /* warm-up */
+        if (pricing_cycle(&chunk) != expected) { fprintf(stderr, "bench: wrong result\n"); return 1; }
+    double *latency = malloc(sizeof(double) * (size_t)(slice * REPS));
+    if (latency == NULL) { fprintf(stderr, "bench: out of memory\n"); return 1; }
+    double best = 1e300, best_cpu = 1e300;
+    long long k = 0;
+    for (int r = 0; r < REPS; r++) {
+        double c0 = cpu_ns(), t0 = now_ns(), last = t0;
+        for (long long i = 0; i < slice; i++) {
+            if (pricing_cycle(&chunk) != expected) { fprintf(stderr, "bench: wrong result\n"); return 1; }
+            double t = now_ns();
+            latency[k++] = (t - last) / 1000.0;
+            last = t;
+        }
+        double t1 = last, c1 = cpu_ns();
+        if ((t1 - t0) / (double)slice / 1000.0 < best) best = (t1 - t0) / (double)slice / 1000.0;
+        if ((c1 - c0) / (double)slice / 1000.0 < best_cpu) best_cpu = (c1 - c0) / (double)slice / 1000.0;
+    }
+    qsort(latency, (size_t)k, sizeof(double), compare_doubles);
+    printf("pricing us_per_cycle=%.2f cpu_us_per_cycle=%.2f p50_us=%.2f p99_us=%.2f runs_per_s=%.0f\n",
+           best, best_cpu, latency[k / 2], latency[(k * 99) / 100], 1e6 / best);
+    free(latency);
+    free(chunk.data);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: bench hostcall N | bench freshrun N\n");
+        fprintf(stderr, "usage: bench hostcall N | bench freshrun N | bench pricing N\n");
         return 2;
     }
     long long n = atoll(argv[2]);
     if (n <= 0) { fprintf(stderr, "bench: N must be positive\n"); return 2; }
     if (strcmp(argv[1], "hostcall") == 0) return bench_hostcall(n);
     if (strcmp(argv[1], "freshrun") == 0) return bench_freshrun(n);
+    if (strcmp(argv[1], "pricing") == 0) return bench_pricing(n);
     fprintf(stderr, "bench: unknown benchmark '%s'\n", argv[1]);
     return 2;
 }
