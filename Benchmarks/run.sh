@@ -15,13 +15,19 @@
 #
 # Knobs (environment): BENCH_PAIRS (15), BENCH_COMMERCE_PAIRS (21: its target is the tightest),
 # BENCH_HOSTCALL_N (10000000), BENCH_FRESHRUN_N (5000), BENCH_PARKED_N (10000),
-# BENCH_PARKED_REPS (3), BENCH_PRICING_N (5000), BENCH_ONLY=pricing,hostcall (a comma list of
-# commerce, hostcall, freshrun, parked, pricing: only those; default all), BENCH_SKIP_BUILD=1 to
-# use the existing build.
+# BENCH_PARKED_REPS (3), BENCH_PRICING_N (5000), BENCH_PRICING_CPU (the core (e) runs on: the
+# last; none: unpinned), BENCH_ONLY=pricing,hostcall (a comma list of
+# commerce, hostcall, freshrun, parked, pricing: only those, written to results.<cases>.json;
+# default all), BENCH_SKIP_BUILD=1 to use the existing build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in lua5.4 gcc pkg-config python3; do
+# (a) alone needs lua5.4 and the lunas executable
+commerce=0
+case ",${BENCH_ONLY:-commerce}," in *,commerce,*) commerce=1 ;; esac
+tools="gcc pkg-config python3"
+[ "$commerce" = 1 ] && tools="lua5.4 $tools"
+for tool in $tools; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (make bench installs it)" >&2; exit 1; }
 done
 
@@ -32,10 +38,11 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "== building (release): lunas, lunas-bench" >&2
   # SwiftPM takes one --product per invocation; both share the release build of .build.
   swift build -c release --product lunas-bench
-  swift build -c release --product lunas
+  [ "$commerce" = 1 ] && swift build -c release --product lunas
 fi
 bin=$(swift build -c release --show-bin-path)
-[ -x "$bin/lunas" ] && [ -x "$bin/lunas-bench" ] || { echo "bench: release binaries missing in $bin" >&2; exit 1; }
+[ -x "$bin/lunas-bench" ] && { [ "$commerce" = 0 ] || [ -x "$bin/lunas" ]; } ||
+  { echo "bench: release binaries missing in $bin" >&2; exit 1; }
 
 echo "== building the C host baselines" >&2
 # shellcheck disable=SC2046
@@ -43,7 +50,7 @@ gcc -O2 -o "$out/bench" Benchmarks/c/bench.c $(pkg-config --cflags --libs lua5.4
 
 export BENCH_LUNAS="$bin/lunas" BENCH_SWIFT="$bin/lunas-bench" BENCH_C="$out/bench" BENCH_OUT="$out"
 exec python3 - <<'PY'
-import json, os, platform, resource, statistics, subprocess, sys, time
+import json, os, platform, resource, shutil, statistics, subprocess, sys, time
 
 LUNAS, SWIFT, C, OUT = (os.environ[k] for k in ("BENCH_LUNAS", "BENCH_SWIFT", "BENCH_C", "BENCH_OUT"))
 PAIRS = int(os.environ.get("BENCH_PAIRS", "15"))
@@ -53,6 +60,7 @@ FRESHRUN_N = int(os.environ.get("BENCH_FRESHRUN_N", "5000"))
 PARKED_N = int(os.environ.get("BENCH_PARKED_N", "10000"))
 PARKED_REPS = int(os.environ.get("BENCH_PARKED_REPS", "3"))
 PRICING_N = int(os.environ.get("BENCH_PRICING_N", "5000"))
+PRICING_CPU = os.environ.get("BENCH_PRICING_CPU", str((os.cpu_count() or 1) - 1))
 CASES = ("commerce", "hostcall", "freshrun", "parked", "pricing")
 ONLY = [c for c in os.environ.get("BENCH_ONLY", "").split(",") if c] or list(CASES)
 if any(c not in CASES for c in ONLY):
@@ -196,10 +204,13 @@ if "parked" in ONLY:
 # (e) a merchant pricing rule per request: Runtime.run vs the same cycle in C. Each side also
 # reports its per-request latency percentiles (all requests of its 20 slices) and the Swift side
 # the same cycle on LuaKit alone and the cart's construction, to say where the time goes.
+# Both sides run on one core (taskset), as the figure is per core: the Swift side's executor
+# hops are then switches on that core, not wake-ups of another one a neighbour may hold.
 PRICING_EXTRA = ("p50_us", "p99_us", "runs_per_s")
+PRICING_PIN = ["taskset", "-c", PRICING_CPU] if PRICING_CPU != "none" and shutil.which("taskset") else []
 def pricing(binary, extra=()):
     def go():
-        f = fields(run([binary, "pricing", str(PRICING_N)])[2], "pricing")
+        f = fields(run(PRICING_PIN + [binary, "pricing", str(PRICING_N)])[2], "pricing")
         side = {"wall": f["us_per_cycle"], "cpu": f["cpu_us_per_cycle"]}
         side.update({k: f[k] for k in PRICING_EXTRA + extra})
         return side
@@ -215,6 +226,10 @@ if "pricing" in ONLY:
     for k in ("luakit_us_per_cycle", "cpu_luakit_us_per_cycle", "cart_us"):
         row[k] = statistics.median(a[k] for a, _ in samples)
     row["cpu_runs_per_s"] = 1e6 / row["cpu"]["figure"]
+    row["pinned_to_cpu"] = PRICING_CPU if PRICING_PIN else None
+    # where the time goes, once: the LuaKit cycle taken apart (see Benchmarks/LunasBench/Pricing.swift)
+    row["phases_us"] = fields(run(PRICING_PIN + [SWIFT, "pricing-phases", str(PRICING_N)])[2], "pricing-phases")
+    log(f"   phases: {row['phases_us']}")
     row["p99_target_us"] = 1000.0
     row["p99_pass"] = row["p99_us"] < 1000.0
     row["pass"] = row["wall"]["pass"] and row["p99_pass"]
@@ -251,11 +266,15 @@ e = next((r for r in results if r["key"] == "pricing"), None)
 if e:
     print(f"(e) per request: p50 {e['p50_us']:.1f} us, p99 {e['p99_us']:.1f} us (target < 1000: "
           f"{'PASS' if e['p99_pass'] else 'MISS'}); C p50 {e['baseline_p50_us']:.1f} us, p99 {e['baseline_p99_us']:.1f} us; "
-          f"{e['runs_per_s']:.0f} runs/s on one core in sequence ({e['cpu_runs_per_s']:.0f} per CPU-second), "
+          f"{e['runs_per_s']:.0f} runs/s on one core (cpu {e['pinned_to_cpu']}) in sequence ({e['cpu_runs_per_s']:.0f} per CPU-second), "
           f"C {e['baseline_runs_per_s']:.0f}/s")
     print(f"(e) where the time goes: the same cycle on LuaKit alone {e['luakit_us_per_cycle']:.1f} us "
           f"(cpu {e['cpu_luakit_us_per_cycle']:.1f}), building the cart value {e['cart_us']:.2f} us, "
           f"Runtime.run's own share {e['wall']['figure'] - e['luakit_us_per_cycle']:.1f} us")
+    ph = e["phases_us"]
+    print(f"(e) taken apart (us, one process): LuaKit sync call {ph['call_us']:.1f}, async run {ph['run_us']:.1f}, "
+          f"+ memory cap {ph['run_memory_us']:.1f}, + deadline {ph['run_limits_us']:.1f}; Runtime.run {ph['runtime_us']:.1f}, "
+          f"with options.namespace given {ph['runtime_namespaced_us']:.1f}")
 if checksum_line:
     print(f"(a) lunas and lua5.4 printed identical output ({checksum_line})")
 print("load average at start {:.2f}, at end {:.2f} (2 cores; other work on the machine inflates the noise)".format(
@@ -272,7 +291,9 @@ doc = {
 commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
 if commit:
     doc["commit"] = commit
-with open(os.path.join(OUT, "results.json"), "w") as f:
+# a narrowed run (BENCH_ONLY) does not replace the full suite's figures
+name = "results.json" if len(ONLY) == len(CASES) else f"results.{'-'.join(ONLY)}.json"
+with open(os.path.join(OUT, name), "w") as f:
     json.dump(doc, f, indent=2)
-print(f"written: {os.path.join(OUT, 'results.json')}")
+print(f"written: {os.path.join(OUT, name)}")
 PY

@@ -79,11 +79,13 @@ func pricingCheck(_ values: [LuaValue]) -> Int64 {
     return sum &* 100 &+ Int64(discounts.array.count)
 }
 
-/// One request through the public API.
+/// One request through the public API; `namespace` given, the run derives none from the
+/// script's name (which reads the file system: see `pricing-phases`).
 @inline(never)
-nonisolated func pricingCycleRuntime(_ runtime: Runtime, output: ScriptOutput) async -> Int64 {
+nonisolated func pricingCycleRuntime(_ runtime: Runtime, output: ScriptOutput, namespace: String? = nil) async -> Int64 {
     var options = ScriptOptions(limits: pricingLimits)
     options.maxPrintBytes = 1 << 10
+    options.namespace = namespace
     let result = await runtime.run(RunRequest(
         source: .text(pricingLua, chunkName: "pricing.lua"), handler: RunHandler("price", input: [pricingInput()]),
         options: options, output: output))
@@ -148,4 +150,69 @@ nonisolated func benchPricing(_ n: Int) async throws {
         format: "pricing us_per_cycle=%.2f cpu_us_per_cycle=%.2f p50_us=%.2f p99_us=%.2f runs_per_s=%.0f luakit_us_per_cycle=%.2f cpu_luakit_us_per_cycle=%.2f cart_us=%.2f",
         best.wall, best.cpu, latency[latency.count / 2], latency[latency.count * 99 / 100], 1e6 / best.wall,
         best.luakit, best.luakitCPU, best.cart))
+}
+
+// `pricing-phases N`: where a request's time goes — the LuaKit cycle of `pricing` taken apart
+// (each variant timed as the best of REPS slices of N / REPS, interleaved):
+// "pricing-phases call_us=... run_us=... run_memory_us=... run_limits_us=... runtime_us=..."
+//   call_us         synchronous `call` of chunk and handler on the calling thread, no limits
+//   run_us          async `run` of both (on LuaKit's executor), no limits
+//   run_memory_us   the same with the 4 MiB cap
+//   run_limits_us   the same with the cap and the 50 ms deadline (the watchdog armed)
+//   runtime_us      Runtime.run, as `pricing`
+//   runtime_namespaced_us   Runtime.run with `options.namespace` given: the run then derives no
+//                   namespace from the chunk name (a getcwd and a symlink walk per run)
+
+/// The LuaKit cycle of `pricing`, run synchronously (`call`) or async (`run`), under `limits`.
+@inline(never)
+nonisolated func pricingCycleVariant(_ cache: ChunkCache, limits: LuaLimits, async: Bool) async throws -> Int64 {
+    let state = try LuaState(profile: .sandboxed, limits: limits, chunkCache: cache)
+    if limits.deadline != nil { state.deadlineStart = ContinuousClock.now }
+    let chunk = try state.compile(pricingSource, name: "@pricing.lua")
+    if async {
+        _ = try await state.run(chunk)
+    } else {
+        _ = try state.call(chunk)
+    }
+    guard let price = state.global("price").functionValue else { fail("pricing: no price function") }
+    let input = [pricingInput()]
+    return pricingCheck(async ? try await state.run(price, arguments: input) : try state.call(price, arguments: input))
+}
+
+nonisolated func benchPricingPhases(_ n: Int) async throws {
+    let runtime = Runtime(configuration: RuntimeConfiguration(stdlibFolder: "stdlib", scriptsFolder: nil))
+    let output = ScriptOutput { _ in }
+    let cache = ChunkCache()
+    let variants: [(name: String, limits: LuaLimits, async: Bool)] = [
+        ("call_us", LuaLimits(), false), ("run_us", LuaLimits(), true),
+        ("run_memory_us", LuaLimits(memory: 4 << 20), true), ("run_limits_us", pricingLimits, true),
+    ]
+    let slice = max(1, n / REPS)
+    var best = [Double](repeating: .infinity, count: variants.count + 2)
+    for round in 0...REPS {
+        for (index, variant) in variants.enumerated() {
+            let t0 = nowNanoseconds()
+            for _ in 0..<slice {
+                guard try await pricingCycleVariant(cache, limits: variant.limits, async: variant.async) == pricingExpected else {
+                    fail("pricing-phases: wrong result (\(variant.name))")
+                }
+            }
+            if round > 0 { best[index] = min(best[index], (nowNanoseconds() - t0) / Double(slice) / 1000) }
+        }
+        let t0 = nowNanoseconds()
+        for _ in 0..<slice {
+            guard await pricingCycleRuntime(runtime, output: output) == pricingExpected else { fail("pricing-phases: wrong result") }
+        }
+        if round > 0 { best[variants.count] = min(best[variants.count], (nowNanoseconds() - t0) / Double(slice) / 1000) }
+        let n0 = nowNanoseconds()
+        for _ in 0..<slice {
+            guard await pricingCycleRuntime(runtime, output: output, namespace: "pricing") == pricingExpected else {
+                fail("pricing-phases: wrong result (namespaced)")
+            }
+        }
+        if round > 0 { best[variants.count + 1] = min(best[variants.count + 1], (nowNanoseconds() - n0) / Double(slice) / 1000) }
+    }
+    await runtime.shutdown()
+    let names = variants.map(\.name) + ["runtime_us", "runtime_namespaced_us"]
+    print("pricing-phases " + zip(names, best).map { String(format: "%@=%.2f", $0.0, $0.1) }.joined(separator: " "))
 }

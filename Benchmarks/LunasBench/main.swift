@@ -8,6 +8,8 @@
 //                            "freshrun us_per_cycle=... us_per_cycle_async=..."
 //   lunas-bench pricing N    a merchant pricing rule per request through Runtime.run (Pricing.swift):
 //                            "pricing us_per_cycle=... p50_us=... p99_us=... luakit_us_per_cycle=..."
+//   lunas-bench pricing-phases N   the same cycle taken apart (sync/async, limits): where the
+//                            time goes
 //   lunas-bench parked N     N runs parked at once in an async host function awaiting a shared
 //                            gate; process RSS before/after and the Lua heaps:
 //                            "parked kib_per_run=... lua_kib_per_run=... host_kib_per_run=..."
@@ -381,7 +383,7 @@ nonisolated func benchScalevWalk(pageSize: Int, decodable: Bool) async throws {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let n = Int(arguments[2]), n > 0 else {
-    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|pricing|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n".utf8))
+    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|pricing|pricing-phases|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n".utf8))
     exit(2)
 }
 do {
@@ -389,6 +391,7 @@ do {
     case "hostcall": try benchHostcall(n)
     case "freshrun": try await benchFreshrun(n)
     case "pricing": try await benchPricing(n)
+    case "pricing-phases": try await benchPricingPhases(n)
     case "parked": try await benchParked(n)
     case "scalevwalk": try await benchScalevWalk(pageSize: n, decodable: false)
     case "scalevwalk-decodable": try await benchScalevWalk(pageSize: n, decodable: true)

@@ -106,4 +106,30 @@ import Testing
             #expect(garbage.status == .badRequest)
         }
     }
+
+    @Test func discountsThatCannotStandAreTheRulesError() async throws {
+        let runtime = Runtime(configuration: RuntimeConfiguration(stdlibFolder: Self.stdlib, scriptsFolder: nil))
+        func priced(returning discounts: String) async -> Result<PricedCart, PricingProblem> {
+            let rule = MerchantRule(source: "function price() return \(discounts) end", chunkName: "greedy.lua", handler: "price")
+            return await PricingRoute(runtime: runtime, rule: rule).price(Self.teaSet, output: ScriptOutput { _ in })
+        }
+        let messages = [
+            "{ { rule = 'all of it', amount = 400000 } }", "{ { rule = 'back', amount = -1 } }",
+            "{ { rule = 'half', amount = 0.5 } }", "'ten percent'", "{ { amount = 10 } }",
+        ]
+        var answers: [String] = []
+        for discounts in messages {
+            guard case .failure(.invalidResult(let message)) = await priced(returning: discounts) else {
+                Issue.record("\(discounts) was priced")
+                continue
+            }
+            answers.append(message)
+        }
+        #expect(answers.count == messages.count)
+        #expect(answers.allSatisfy { $0.hasPrefix("greedy.lua: price: ") }, "\(answers)")
+        #expect(answers.first?.contains("more than the subtotal (317000)") == true, "\(answers)")
+        guard case .success(let none) = await priced(returning: "nil") else { Issue.record("nil is no discount"); return }
+        #expect(none.total == 317_000)
+        await runtime.shutdown()
+    }
 }
