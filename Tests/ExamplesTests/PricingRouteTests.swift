@@ -132,4 +132,24 @@ import Testing
         #expect(none.total == 317_000)
         await runtime.shutdown()
     }
+
+    /// A loyalty service that never answers (until its call is cancelled).
+    struct SilentLoyalty: LoyaltyProgram {
+        func tier(of customer: String) async throws -> String? {
+            let (never, _) = AsyncStream.makeStream(of: String.self)
+            for await tier in never { return tier }
+            return nil
+        }
+    }
+
+    @Test func theDeadlineEndsARuleWaitingOnTheHostsService() async throws {
+        let runtime = Runtime(configuration: RuntimeConfiguration(stdlibFolder: Self.stdlib, scriptsFolder: nil))
+        let route = PricingRoute(runtime: runtime, rule: PricingRules.threeDiscounts, loyalty: SilentLoyalty())
+        let started = ContinuousClock.now
+        let result = await route.price(Self.teaSet, output: ScriptOutput { _ in })
+        guard case .failure(.ruleLimit(.deadline, let error)) = result else { Issue.record("\(result)"); return }
+        #expect(error.location == "pricing.lua:18", "\(error.location ?? "no location")")
+        #expect(ContinuousClock.now - started < .seconds(2))
+        await runtime.shutdown()
+    }
 }
