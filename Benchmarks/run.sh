@@ -266,7 +266,8 @@ e = next((r for r in results if r["key"] == "pricing"), None)
 if e:
     print(f"(e) per request: p50 {e['p50_us']:.1f} us, p99 {e['p99_us']:.1f} us (target < 1000: "
           f"{'PASS' if e['p99_pass'] else 'MISS'}); C p50 {e['baseline_p50_us']:.1f} us, p99 {e['baseline_p99_us']:.1f} us; "
-          f"{e['runs_per_s']:.0f} runs/s on one core (cpu {e['pinned_to_cpu']}) in sequence ({e['cpu_runs_per_s']:.0f} per CPU-second), "
+          f"{e['runs_per_s']:.0f} runs/s in sequence, "
+          f"{'pinned to cpu ' + e['pinned_to_cpu'] if e['pinned_to_cpu'] else 'unpinned'} ({e['cpu_runs_per_s']:.0f} per CPU-second), "
           f"C {e['baseline_runs_per_s']:.0f}/s")
     print(f"(e) where the time goes: the same cycle on LuaKit alone {e['luakit_us_per_cycle']:.1f} us "
           f"(cpu {e['cpu_luakit_us_per_cycle']:.1f}), building the cart value {e['cart_us']:.2f} us, "
