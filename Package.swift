@@ -79,14 +79,18 @@ let package = Package(
         .target(name: "LunasRuntime", dependencies: [
             "LuaKit", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "RateBudget",
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], resources: [.copy("Lua")]),
         // What tests need to run against Scalev and a store: one sandbox harness, one store fixture.
         .target(name: "LunasTesting", dependencies: [
             "ScalevSandbox", "LunasStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        // `lunas auth` and `lunas kv` still reach the vault, the OAuth flows and the store directly.
         .executableTarget(name: "lunas", dependencies: [
-            "LuaKit", "LunasRuntime", "ScalevSandbox", "ScalevModel", "LunasStore", "Scalev", "RateBudget",
+            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),

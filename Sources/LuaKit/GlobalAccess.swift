@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A read or write of a global variable found in compiled code, for linting.
 public struct GlobalAccess: Sendable, Hashable {
     /// The global's name.
@@ -16,12 +18,39 @@ extension LuaChunk {
     /// read from the bytecode the host compiled. Accesses through a computed key
     /// (`_ENV[k]`) are not listed.
     public func globalAccesses() -> [GlobalAccess] {
+        scan().accesses
+    }
+
+    /// Whether the chunk or a nested function takes `_ENV` itself as a value (`pairs(_ENV)`,
+    /// `_ENV[k]`, `local env = _ENV`), and so may reach globals it never names; `true` when the
+    /// bytecode cannot be read.
+    public var readsEnvironment: Bool {
+        scan().readsEnvironment
+    }
+
+    private func scan() -> (accesses: [GlobalAccess], readsEnvironment: Bool) {
+        globalUse.value { readBytecode() }
+    }
+
+    private func readBytecode() -> (accesses: [GlobalAccess], readsEnvironment: Bool) {
         var reader = BytecodeReader(bytes: bytecode)
-        guard reader.skipHeader() else { return [] }
+        guard reader.skipHeader() else { return ([], true) }
         _ = reader.byte() // number of upvalues of the main function
         var accesses: [GlobalAccess] = []
         reader.function(into: &accesses)
-        return accesses
+        return (accesses, reader.readsEnvironment || reader.failed)
+    }
+}
+
+/// A chunk's global accesses, read from its bytecode on first use and kept.
+final class GlobalUseCache: Sendable {
+    private let read = Mutex<(accesses: [GlobalAccess], readsEnvironment: Bool)?>(nil)
+
+    func value(_ reading: () -> (accesses: [GlobalAccess], readsEnvironment: Bool)) -> (accesses: [GlobalAccess], readsEnvironment: Bool) {
+        if let known = read.withLock({ $0 }) { return known }
+        let found = reading()
+        read.withLock { $0 = found }
+        return found
     }
 }
 
@@ -31,6 +60,8 @@ private struct BytecodeReader {
     let bytes: [UInt8]
     var offset = 0
     var failed = false
+    /// Set on a GETUPVAL of an `_ENV` upvalue.
+    var readsEnvironment = false
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -122,6 +153,8 @@ private struct BytecodeReader {
             let opcode = instruction & 0x7F
             let a = Int((instruction >> 7) & 0xFF), b = Int((instruction >> 16) & 0xFF), c = Int((instruction >> 24) & 0xFF)
             switch opcode {
+            case 9 where env.contains(b): // GETUPVAL A B: R[A] := UpValue[B]
+                readsEnvironment = true
             case 11 where env.contains(b): // GETTABUP A B C: R[A] := UpValue[B][K[C]]
                 if c < constants.count, let name = constants[c] {
                     accesses.append(GlobalAccess(name: name, line: line, isWrite: false, fields: Self.fields(from: a, after: pc, in: code, constants)))

@@ -8,6 +8,8 @@ public struct LuaChunk: Sendable {
     /// The chunk's name as Lua shows it in messages (`@scripts/vip.lua` shows `scripts/vip.lua`).
     public let name: String
     let bytecode: [UInt8]
+    /// What its bytecode says of its globals, read once per compiled chunk (copies share it).
+    let globalUse = GlobalUseCache()
 }
 
 /// Compiled chunks shared between states, keyed by name and source text, so a fresh state per

@@ -7,7 +7,13 @@ import LunasStore
 /// The script sees only its own namespace, plus the shared namespaces it was granted, through
 /// `kv.shared(name)`. Values are any JSON-able Lua value; they cross as JSON text, so arrays,
 /// objects, integers and `json.null` come back as they went in.
-public struct KVModule: Sendable {
+public struct KVModule: ScriptModule {
+    /// The global it is installed as.
+    public var name: String { "kv" }
+    /// Its fields, read off the module once (``fieldPaths()``).
+    public var fields: Set<String> { Self.knownFields }
+    private static let knownFields: Set<String> = (try? fieldPaths()) ?? []
+
     /// The store, opened on the first `kv` call.
     public let store: OnDemandStore
     /// The script's own namespace.
@@ -29,8 +35,8 @@ public struct KVModule: Sendable {
         self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(namespace)"
     }
 
-    /// Installs the global `kv` in a state; the Lua wrapper is compiled once per cache.
-    public func install(in state: LuaState, cache: ChunkCache? = nil) throws {
+    /// Installs the global `kv` in a state; the Lua wrapper is compiled once per state's chunk cache.
+    public func install(in state: LuaState) throws {
         let calls = KVHostFunctions(module: self)
         state.register("__kv.shared") { call in
             let name = try call.string(1)
@@ -79,6 +85,14 @@ public struct KVModule: Sendable {
             }
         }
         try HostChunk.kv.run(in: state)
+    }
+
+    /// The fields of the `kv` global as dotted paths (`get`, `shared`), read off the module
+    /// installed in a state of its own over a store it never opens: what `lunas check` knows of it.
+    public static func fieldPaths() throws -> Set<String> {
+        let state = try LuaState()
+        try KVModule(store: OnDemandStore(location: .sqlite(path: "lunas-check.db")), namespace: "check").install(in: state)
+        return try ScriptGlobals.fieldPaths(of: "kv", in: state)
     }
 
     /// `dry run: kv.set KEY = VALUE (not written)`, with `kv.shared("NS")` for a shared namespace

@@ -1,37 +1,78 @@
 import LuaKit
 import ScalevModel
 
-/// The globals a script can count on, by profile: what `lunas check` knows is defined.
-public enum ScriptGlobals {
-    /// The globals of the sandboxed profile, Lunas' modules included.
-    public static let sandboxed: Set<String> = [
-        "_G", "_VERSION", "assert", "collectgarbage", "error", "getmetatable", "ipairs", "load", "next",
-        "pairs", "pcall", "print", "rawequal", "rawget", "rawlen", "rawset", "require", "select",
-        "setmetatable", "tonumber", "tostring", "type", "warn", "xpcall",
-        "coroutine", "math", "os", "string", "table", "utf8",
-        "arg", "json", "kv", "log", "scalev",
-    ]
+/// The globals a script can count on, read off what a run installs: the profile's standard
+/// library, Lunas' modules (`log`, `json`, `kv`, `scalev`, `arg`) and the host's modules, with the
+/// fields of each module — what `lunas check` (and a host checking its merchants' rules) knows
+/// is defined.
+public struct ScriptGlobals: Sendable {
+    /// The names of the globals.
+    public let names: Set<String>
+    /// The fields of the modules as dotted paths (`orders`, `orders.each`), by global.
+    public let fields: [String: Set<String>]
 
-    /// The globals of the trusted profile.
-    public static let trusted: Set<String> = sandboxed.union(["debug", "dofile", "io", "loadfile", "package"])
+    /// The globals of a run of `profile` with the host's `modules`.
+    public init(profile: LuaProfile, modules: [any ScriptModule] = []) throws {
+        var fields = ["scalev": try ScalevModule.fieldPaths(), "kv": try KVModule.fieldPaths()]
+        for module in modules { fields[module.name] = module.fields }
+        self.fields = fields
+        names = (profile == .trusted ? Self.trusted : Self.sandboxed).union(modules.map(\.name))
+    }
+
+    /// The globals of the sandboxed profile, Lunas' modules included.
+    public static let sandboxed: Set<String> = standardGlobals(.sandboxed).union(lunasModules)
+
+    /// The globals of the trusted profile, Lunas' modules included.
+    public static let trusted: Set<String> = standardGlobals(.trusted).union(lunasModules)
+
+    /// The globals every run may have besides the profile's: `print`, `log` and `json` in every
+    /// state, `arg`, and `kv` and `scalev` when granted.
+    static let lunasModules: Set<String> = ["arg", "json", "kv", "log", "print", "scalev"]
+
+    /// The fields of the global table `global` in `state`, as dotted paths.
+    static func fieldPaths(of global: String, in state: LuaState) throws -> Set<String> {
+        let listed = try state.call("""
+            local paths = {}
+            local function walk(t, prefix)
+              for name, value in pairs(t) do
+                paths[#paths + 1] = prefix .. name
+                if type(value) == "table" then walk(value, prefix .. name .. ".") end
+              end
+            end
+            walk(_ENV[...], "")
+            return table.concat(paths, "\\n")
+            """, name: "=lunas.check", arguments: [.string(LuaString(global))])
+        return Set((listed.first?.stringValue ?? "").split(separator: "\n").map(String.init))
+    }
+
+    /// The globals a fresh state of `profile` defines.
+    private static func standardGlobals(_ profile: LuaProfile) -> Set<String> {
+        guard let state = try? LuaState(profile: profile),
+              let listed = try? state.call("""
+                  local names = {}
+                  for name in pairs(_G) do names[#names + 1] = name end
+                  return table.concat(names, "\\n")
+                  """, name: "=lunas.globals").first?.stringValue else { return [] }
+        return Set(listed.split(separator: "\n").map(String.init))
+    }
 
     /// Reads of globals that the chunk never assigns and the profile does not define, each with
     /// the nearest known name when one is close.
-    public static func undefinedReads(in chunk: LuaChunk, profile: LuaProfile) -> [(access: GlobalAccess, suggestion: String?)] {
-        let known = profile == .trusted ? trusted : sandboxed
+    public func undefinedReads(in chunk: LuaChunk) -> [(access: GlobalAccess, suggestion: String?)] {
+        let known = names
         let accesses = chunk.globalAccesses()
         let assigned = Set(accesses.filter(\.isWrite).map(\.name))
         let candidates = known.union(assigned)
         return accesses
             .filter { !$0.isWrite && !candidates.contains($0.name) }
             .sorted { $0.line < $1.line }
-            .map { ($0, nearest(to: $0.name, in: candidates)) }
+            .map { ($0, Self.nearest(to: $0.name, in: candidates)) }
     }
 
     /// Reads of fields that a module does not have (`scalev.order`, `scalev.orders.eachh`), each
-    /// with the nearest field it has. `modules` maps a global to its fields as dotted paths
-    /// (`orders`, `orders.each`); globals the chunk assigns are its own and not checked.
-    public static func unknownFields(in chunk: LuaChunk, modules: [String: Set<String>]) -> [(access: GlobalAccess, path: String, suggestion: String?)] {
+    /// with the nearest field it has; globals the chunk assigns are its own and not checked.
+    public func unknownFields(in chunk: LuaChunk) -> [(access: GlobalAccess, path: String, suggestion: String?)] {
+        let modules = fields
         let accesses = chunk.globalAccesses()
         let assigned = Set(accesses.filter(\.isWrite).map(\.name))
         var found: [(access: GlobalAccess, path: String, suggestion: String?)] = []
@@ -44,7 +85,7 @@ public enum ScriptGlobals {
                     .map { String($0.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1)) }.filter { !$0.contains(".") }
                 guard !siblings.isEmpty else { break } // a function or a value: its fields are not the module's
                 guard known.contains(path) else {
-                    let hint = nearest(to: field, in: siblings).map { "\(access.name).\(prefix.isEmpty ? "" : prefix + ".")\($0)" }
+                    let hint = Self.nearest(to: field, in: siblings).map { "\(access.name).\(prefix.isEmpty ? "" : prefix + ".")\($0)" }
                     found.append((access, "\(access.name).\(path)", hint))
                     break
                 }

@@ -32,9 +32,10 @@ public struct ScriptOptions: Sendable {
     /// In a dry run, where each `kv` write is reported (redacted) instead of being written; the
     /// run's reads still see its writes. `nil` writes to the store.
     public var kvDryRun: (@Sendable (String) -> Void)? = nil
-    /// The folder of shipped Lua modules; `nil` takes ``ScriptRun/stdlibFolder``.
+    /// The folder of shipped Lua modules; `nil` is `stdlib` in the working directory.
     public var stdlibFolder: String? = nil
-    /// The folder a text source's `require` searches first; `nil` is the current directory.
+    /// The folder a text source's `require` searches first and relative paths are read against;
+    /// `nil` is the process's current directory (a ``Runtime`` always sets it).
     public var workingDirectory: String? = nil
     /// The folder script namespaces are relative to.
     public var scriptsFolder: String? = "scripts"

@@ -28,34 +28,18 @@ public struct ScriptRun: Sendable {
         self.init(source: .file(file), options: options, cache: cache, logger: logger)
     }
 
-    /// The folder of shipped Lua modules: `LUNAS_STDLIB`, else `stdlib/` in the working
-    /// directory, else the `stdlib/` of the package the executable was built in
-    /// (`.build/<config>/lunas`), else `../share/lunas/stdlib` beside an installed executable.
-    public static var stdlibFolder: String {
-        if let configured = ProcessInfo.processInfo.environment["LUNAS_STDLIB"] { return configured }
-        let files = FileManager.default
-        if files.fileExists(atPath: "stdlib") { return "stdlib" }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        let binFolder = executable.deletingLastPathComponent()
-        let candidates = [
-            binFolder.appendingPathComponent("../../../stdlib"),
-            binFolder.appendingPathComponent("../../stdlib"),
-            binFolder.appendingPathComponent("../share/lunas/stdlib"),
-        ]
-        return candidates.first { files.fileExists(atPath: $0.path) }?.standardizedFileURL.path ?? "stdlib"
-    }
-
     /// Reads, compiles and runs the script; returns what its chunk returned.
     public func run() async throws -> [LuaValue] {
         try await perform().values.get()
     }
 
-    /// What a run came to: its values or error, the most bytes its Lua heap held, and the
-    /// Scalev API calls it made (HTTP attempts, retries included).
+    /// What a run came to: its values or error, the most bytes its Lua heap held, the Scalev API
+    /// calls it made (HTTP attempts, retries included) and the time they waited on budgets.
     struct Performance {
         var values: Result<[LuaValue], any Error>
         var peakMemory = 0
         var apiCalls = 0
+        var budgetWait = Duration.zero
     }
 
     /// Runs the script, then its handler if one is given.
@@ -81,7 +65,7 @@ public struct ScriptRun: Sendable {
                 limits: options.limits,
                 modules: LuaModulePaths(folders: [
                     LuaModulePaths.Folder(folder.isEmpty ? "." : folder, shownAs: ""),
-                    LuaModulePaths.Folder(options.stdlibFolder ?? Self.stdlibFolder, shownAs: "stdlib"),
+                    LuaModulePaths.Folder(options.stdlibFolder ?? "stdlib", shownAs: "stdlib"),
                 ] + options.modulePaths.map { LuaModulePaths.Folder($0) }),
                 chunkCache: cache)
         } catch {
@@ -92,11 +76,15 @@ public struct ScriptRun: Sendable {
         state.deadlineStart = ContinuousClock.now
         let values: Result<[LuaValue], any Error>
         do {
-            let namespace = try install(in: state, calls: calls)
             let chunk = try state.compile(bytes, name: chunkName)
-            if namespace == nil, options.store != nil,
-               let line = chunk.globalAccesses().filter({ $0.name == "kv" && !$0.isWrite }).map(\.line).min() {
+            let reach = ModuleReach(chunk: chunk, profile: options.profile)
+            let namespace = try install(in: state, calls: calls, reach: reach)
+            if namespace == nil, options.store != nil, let line = reach.firstRead(of: "kv") {
                 throw LuaError(.usage, "\(source.name):\(line): \(ScriptNamespace.outside(source.name, folders: namespaceFolders))")
+            }
+            // granted Scalev with no credential in it, a script that uses scalev cannot do its work
+            if let scalev = options.scalev, scalev.grants.isEmpty, let line = reach.firstRead(of: "scalev") {
+                throw ScriptError.noCredential("\(source.name):\(line)")
             }
             var results = try await state.run(chunk, arguments: options.arguments.map { .string(LuaString($0)) })
             if let handler {
@@ -106,30 +94,46 @@ public struct ScriptRun: Sendable {
         } catch {
             values = .failure(error)
         }
-        return Performance(values: values, peakMemory: state.memoryPeak, apiCalls: calls.count)
+        return Performance(values: values, peakMemory: state.memoryPeak, apiCalls: calls.count, budgetWait: calls.budgetWait)
     }
 
     /// The folders script namespaces are relative to.
     private var namespaceFolders: [String] { options.scriptsFolder.map { [$0] } ?? [] }
 
-    /// The run's modules and globals: `log`, `print`, `scalev`, and `kv` when granted and the
-    /// script has a namespace, the host's modules, `arg`. Returns the namespace.
-    private func install(in state: LuaState, calls: CallTally) throws -> String? {
+    /// The run's modules and globals: `log`, `print`, `arg`; `scalev` when granted, `kv` when
+    /// the run has a store and the script a namespace, and the host's modules — each only when
+    /// the chunk can reach it (``ModuleReach``), and in its place, when the chunk names one the
+    /// run lacks, a stand-in whose every use says what is missing. Returns the namespace.
+    private func install(in state: LuaState, calls: CallTally, reach: ModuleReach) throws -> String? {
         let logger = self.logger
         state.installLog { logger.log($0) }
         let redactor = Redactor(secrets: options.secrets)
         ScriptPrinter(redactor: redactor, maxBytes: options.maxPrintBytes, output: options.output).install(in: state)
-        let namespace = try options.namespace ?? ScriptNamespace.name(forScript: source.name, folders: namespaceFolders)
+        let namespace: String?
+        if let given = options.namespace {
+            namespace = given
+        } else if let workingDirectory = options.workingDirectory {
+            namespace = try ScriptNamespace.name(forScript: source.name, folders: namespaceFolders, workingDirectory: workingDirectory)
+        } else {
+            namespace = try ScriptNamespace.name(forScript: source.name, folders: namespaceFolders)
+        }
+        var modules: [any ScriptModule] = []
         if let scalev = options.scalev {
             let deadline = options.limits.deadline.map { (state.deadlineStart ?? ContinuousClock.now) + $0 }
-            try ScalevModule(access: scalev, script: namespace ?? source.name, deadline: deadline, calls: calls).install(in: state)
+            modules.append(ScalevModule(access: scalev, script: namespace ?? source.name, deadline: deadline, calls: calls))
+        } else if reach.names("scalev") {
+            try MissingCapability.scalev.install(in: state)
         }
         if let store = options.store, let namespace {
             let dryRun = options.kvDryRun.map { report in { @Sendable (line: String) in report(redactor.redact(line)) } }
-            try KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces, dryRun: dryRun)
-                .install(in: state, cache: cache)
+            modules.append(KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces, dryRun: dryRun))
+        } else if options.store == nil, reach.names("kv") {
+            try MissingCapability.kv.install(in: state)
         }
-        try install(options.modules, in: state)
+        try checkNames(of: options.modules)
+        for module in modules + options.modules where reach.reaches(module.name) {
+            try module.install(in: state)
+        }
         var arg = LuaTable(array: options.arguments.map { .string(LuaString($0)) })
         arg.isArray = false
         arg[.integer(0)] = .string(LuaString(source.name))
@@ -139,15 +143,13 @@ public struct ScriptRun: Sendable {
 }
 
 extension ScriptRun {
-    /// Installs the host's modules, refusing one that would hide a global of the profile or
-    /// another module.
-    private func install(_ modules: [any ScriptModule], in state: LuaState) throws {
+    /// Refuses a host module that would hide a global of the profile or another module.
+    private func checkNames(of modules: [any ScriptModule]) throws {
         var taken = options.profile == .trusted ? ScriptGlobals.trusted : ScriptGlobals.sandboxed
         for module in modules {
             guard !module.name.isEmpty, !module.name.contains("."), taken.insert(module.name).inserted else {
                 throw ScriptError.moduleName(module.name)
             }
-            try module.install(in: state)
         }
     }
 }
@@ -158,10 +160,13 @@ public enum ScriptError: Error, CustomStringConvertible {
     case unreadable(String)
     /// A host module's name is taken by a global or another module, or is not a plain name.
     case moduleName(String)
+    /// The script reads `scalev` (at this `file:line`) and was granted Scalev with no credential.
+    case noCredential(String)
 
     public var description: String {
         switch self {
         case .unreadable(let file): "cannot read \(file): no such file, or not readable"
+        case .noCredential(let location): "\(location): \(ScalevModule.noCredential)"
         case .moduleName(let name): "the host module '\(name)' cannot be installed: the name must be a plain global name that no standard, Lunas or other host module uses"
         }
     }

@@ -30,7 +30,7 @@ public struct VaultKey: Sendable {
     public var base64: String { bytes.base64EncodedString() }
 
     /// The key from `LUNAS_VAULT_KEY`, else from `keyFile` (readable by its owner only).
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, keyFile: String? = nil) throws -> VaultKey {
+    public static func load(environment: [String: String], keyFile: String? = nil) throws -> VaultKey {
         if let text = environment[environmentVariable], !text.isEmpty { return try VaultKey(base64: text) }
         guard let keyFile else {
             throw StoreError.vaultKey("set \(environmentVariable) or configure a key file")

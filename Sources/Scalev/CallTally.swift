@@ -1,13 +1,15 @@
 import Synchronization
 
 /// The Scalev API calls one run makes, against the run's cap: every HTTP attempt, retries and
-/// look-ups included. A dry run's writes are not sent, so they are not counted.
+/// look-ups included (a dry run's writes are not sent, so they are not counted), and the time
+/// they waited for their rate budgets.
 ///
 /// One tally per run, handed to the client in each call's ``RequestContext``.
 public final class CallTally: Sendable {
     /// The most attempts the run may make; `nil` counts without a cap.
     public let limit: Int?
     private let made = Mutex(0)
+    private let waited = Mutex(Duration.zero)
 
     /// A tally at zero, capped at `limit`.
     public init(limit: Int? = nil) {
@@ -26,6 +28,14 @@ public final class CallTally: Sendable {
             return true
         }
         if !allowed, let limit { throw CallLimitExceeded(limit: limit) }
+    }
+
+    /// The time its attempts spent waiting for their credentials' rate budgets.
+    public var budgetWait: Duration { waited.withLock { $0 } }
+
+    /// Adds the time one attempt waited for its budget.
+    func addBudgetWait(_ duration: Duration) {
+        waited.withLock { $0 += duration }
     }
 
     /// Gives back an attempt that was counted but never sent (signing or the budget refused it).

@@ -243,6 +243,8 @@ extension ScalevClient {
     /// The pacer's admission; its refusals (other than cancellation) become a ``ScalevError``
     /// with code `rate_budget`.
     private func admit(_ pacer: any RequestPacer, _ key: BudgetKey, _ request: ScalevRequest, context: RequestContext) async throws -> PacerTicket {
+        let started = ContinuousClock.now
+        defer { context.calls?.addBudgetWait(ContinuousClock.now - started) }
         do {
             return try await pacer.admit(key, script: context.script, deadline: context.deadline)
         } catch let error as ScalevError {

@@ -39,7 +39,7 @@ struct AuthCommand: AsyncParsableCommand {
             let opened: any Store
             do {
                 configuration = try LunasConfiguration.load(path: config)
-                let key = try VaultKey.load(keyFile: configuration.vaultKeyFile)
+                let key = try VaultKey.load(environment: ProcessInfo.processInfo.environment, keyFile: configuration.vaultKeyFile)
                 opened = try await StoreLocation.resolve(flag: store, configured: configuration.store, environment: ProcessInfo.processInfo.environment).open(options: .init(purgeInterval: nil))
                 vault = CredentialVault(store: opened, key: key)
             } catch {
@@ -73,7 +73,7 @@ struct AuthCommand: AsyncParsableCommand {
         guard entry.kind == kind else {
             throw ValidationFailure("credential '\(name)' is of kind \(entry.kind.rawValue), not \(kind.rawValue)")
         }
-        let resolved = try await CredentialResolver(configuration: configuration).resolve(name, vault: vault)
+        let resolved = try await CredentialResolver(configuration: configuration, environment: ProcessInfo.processInfo.environment).resolve(name, vault: vault)
         return (resolved.credential, ScalevClient.Configuration(baseURL: resolved.baseURL, v2BaseURL: configuration.v2BaseURL))
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LuaKit
 import LunasRuntime
 
 struct CheckCommand: ParsableCommand {
@@ -10,7 +9,7 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Reports FILE:LINE: message for each syntax error (exit 1 if any) and
             FILE:LINE: warning: for reads of globals that nothing defines and of fields the scalev
-            module does not have (warnings alone exit 0).
+            and kv modules do not have (warnings alone exit 0).
             """)
 
     @Argument(help: "The scripts to check.")
@@ -22,7 +21,13 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var failed = false
         let stderr = FileHandle.standardError
-        let modules = ["scalev": (try? ScalevModule.fieldPaths()) ?? []]
+        let globals: ScriptGlobals
+        do {
+            globals = try ScriptGlobals(profile: trusted ? .trusted : .sandboxed)
+        } catch {
+            stderr.write(Data("lunas: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         for file in files {
             guard let source = FileManager.default.contents(atPath: file) else {
                 stderr.write(Data("\(file): cannot read file\n".utf8))
@@ -33,11 +38,11 @@ struct CheckCommand: ParsableCommand {
                 let state = try LuaState()
                 let chunk = try state.compile(source, name: "@\(file)")
                 var warnings: [(line: Int, text: String)] = []
-                for (access, suggestion) in ScriptGlobals.undefinedReads(in: chunk, profile: trusted ? .trusted : .sandboxed) {
+                for (access, suggestion) in globals.undefinedReads(in: chunk) {
                     let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
                     warnings.append((access.line, "undefined global '\(access.name)'\(hint)"))
                 }
-                for (access, path, suggestion) in ScriptGlobals.unknownFields(in: chunk, modules: modules) {
+                for (access, path, suggestion) in globals.unknownFields(in: chunk) {
                     let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
                     warnings.append((access.line, "'\(path)' does not exist\(hint)"))
                 }

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import LuaKit
 import LunasRuntime
-import Synchronization
-import LunasStore
-import AsyncHTTPClient
-import Scalev
 import ScalevSandbox
+import Synchronization
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -130,88 +126,59 @@ struct RunCommand: AsyncParsableCommand {
                 instructions: instructions.map { $0 * 1_000_000 }),
             arguments: scriptArguments,
             logLevel: LuaLogRecord.Level(rawValue: logLevel) ?? .info)
-        let configuration: LunasConfiguration
-        let runtime: Runtime
+        var configuration: RuntimeConfiguration
         let namespace: String?
         do {
-            configuration = try LunasConfiguration.load(path: config)
-            let location = try StoreLocation.resolve(
-                flag: store, configured: configuration.store, environment: ProcessInfo.processInfo.environment, sandbox: sandbox)
-            if let folder = configuration.scriptsFolder { options.scriptsFolder = folder }
-            runtime = Runtime(configuration: RuntimeConfiguration(
-                stdlibFolder: ScriptRun.stdlibFolder, scriptsFolder: options.scriptsFolder,
-                workingDirectory: FileManager.default.currentDirectoryPath, store: location, storeOptions: configuration.storeOptions))
-            namespace = try self.namespace ?? ScriptNamespace.name(forScript: file, folders: options.scriptsFolder.map { [$0] } ?? [])
+            configuration = try RuntimeConfiguration.load(
+                file: config, stdlibFolder: StdlibFolder.path, workingDirectory: FileManager.default.currentDirectoryPath,
+                environment: ProcessInfo.processInfo.environment, storeFlag: store, sandbox: sandbox)
+            namespace = try self.namespace ?? ScriptNamespace.name(forScript: file, folders: configuration.scriptsFolder.map { [$0] } ?? [])
         } catch {
             FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        guard let kvStore = runtime.store else { throw ExitCode(2) }
+        configuration.budgets = !noBudget
+        configuration.onBudgetWait = { notice in FileHandle.standardError.write(Data("lunas: \(notice)\n".utf8)) }
         // a script outside the scripts folder has no name: no [scripts.NAME] entry applies to it
-        let scriptName = namespace ?? file
-        let entry = namespace.flatMap { configuration.scripts[$0] }
+        let entry = namespace.flatMap { configuration.lunas.scripts[$0] }
         if timeout == nil, let seconds = entry?.timeout { options.limits.deadline = LuaLimits.deadline(seconds: seconds) }
         if memory == nil, let mib = entry?.memory { options.limits.memory = mib << 20 }
         options.maxCalls = maxCalls ?? entry?.maxCalls
         options.namespace = namespace
         options.sharedNamespaces = sharedNamespaces + (entry?.shared ?? [])
-        if dryRun && dryRunKV != .write {
-            options.kvDryRun = { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
-        }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ScalevClient.httpConfiguration())
+        let runtime = Runtime(configuration: configuration)
+        let progress = ProgressLine.standardErrorIfTerminal()
+        var request = RunRequest(source: .file(file), options: options, output: .terminal(progress: progress))
+        request.script = namespace ?? file
+        request.dryRun = dryRun ? (dryRunKV == .write ? .writeKV : .dropKV) : nil
+        request.traceRequests = verbose
+        request.progress = progress
         let localSandbox: ScalevSandbox?
         do {
             // a database server is checked before the script starts: one that cannot be reached is exit 2
-            if case .postgres = kvStore.location { _ = try await kvStore.store() }
-            let pacer = noBudget ? nil : try BudgetPacer(ledger: kvStore, clock: kvStore.options.clock, weights: [scriptName: entry?.weight ?? 1]) { notice in
-                FileHandle.standardError.write(Data("lunas: \(notice)\n".utf8))
-            }
-            let setup = ScalevSetup(
-                configuration: configuration, script: scriptName, requestedCredential: credential, dryRun: dryRun, verbose: verbose, pacer: pacer)
+            try await runtime.open()
             if sandbox {
-                // the sandbox keeps its data beside its store, so a second run sees the first one's writes
-                let files = FileManager.default
-                if sandboxReset, files.fileExists(atPath: Self.sandboxDataFile) { try files.removeItem(atPath: Self.sandboxDataFile) }
-                if !files.fileExists(atPath: Self.sandboxDataFile) {
-                    FileHandle.standardError.write(Data("""
-                        lunas: a new sandbox (seed \(seed ?? 1)); its data is kept in \(Self.sandboxDataFile) for the next --sandbox \
-                        run (--sandbox-reset starts afresh)\n
-                        """.utf8))
-                } else if seed != nil || anchor != nil {
-                    throw ValidationFailure("--seed and --anchor apply to a new sandbox, and \(Self.sandboxDataFile) holds one already: add --sandbox-reset")
-                }
-                var sandboxConfiguration = SandboxConfiguration(seed: seed ?? 1, keySeed: keySeed, dataFile: Self.sandboxDataFile)
-                sandboxConfiguration.anchor = anchor.flatMap(SandboxConfiguration.anchor(parsing:))
-                let started = try await ScalevSandbox.start(sandboxConfiguration)
+                let started = try await startSandbox()
                 localSandbox = started
-                options.scalev = try setup.sandboxAccess(started, http: http)
+                request.credentials = .sandbox(SandboxAccount(started), default: credential)
             } else {
                 localSandbox = nil
-                options.scalev = try await setup.configuredAccess(http: http, store: kvStore)
-            }
-            options.secrets += options.scalev?.secrets ?? []
-            options.output = .terminal(progress: options.scalev?.progress)
-            // a script that uses scalev with nothing granted cannot do its work: say so before it starts
-            if options.scalev?.grants.isEmpty ?? true, let line = Self.firstRead(of: "scalev", in: file) {
-                throw ValidationFailure("\(file):\(line): \(ScalevModule.noCredential)")
+                request.credentials = .configured(default: credential)
             }
         } catch {
-            try? await http.shutdown()
+            await runtime.shutdown()
             FileHandle.standardError.write(Data("lunas: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let redactor = Redactor(secrets: options.secrets)
         // Behind the hooks: the process ends itself at deadline + grace, or resident over cap + allowance.
         Watchdog.shared.install(HardStop(deadline: options.limits.deadline, memory: options.limits.memory, exitStatus: 3, prefix: "lunas: \(file): "))
         // Ctrl-C is caught from before the script starts: a signal must not find the default action
         let cancellation = PendingCancellation()
         let interrupt = Interrupt { cancellation.cancel() }
         defer { interrupt.cancel() }
-        let request = RunRequest(source: .file(file), options: options, output: options.output)
-        let task = Task {
+        let task = Task { [request] in
             let result = await runtime.run(request)
             await runtime.shutdown()
-            try? await http.shutdown()
             try? await localSandbox?.stop()
             return result
         }
@@ -219,21 +186,31 @@ struct RunCommand: AsyncParsableCommand {
         let outcome = await task.value.outcome
         fflush(nil)
         if case .ok = outcome { return }
-        options.scalev?.progress?.clear()
-        report(outcome, redactor: redactor)
+        progress?.clear()
+        report(outcome)
         throw ExitCode(outcome.exitCode)
     }
 
-    /// The first line of `file` that reads the global `name`; `nil` when none does (or the file
-    /// does not compile: the run reports that itself).
-    static func firstRead(of name: String, in file: String) -> Int? {
-        guard let source = FileManager.default.contents(atPath: file), let state = try? LuaState(),
-              let chunk = try? state.compile(source, name: "@\(file)") else { return nil }
-        return chunk.globalAccesses().filter { $0.name == name && !$0.isWrite }.map(\.line).min()
+    /// Starts the in-process sandbox; it keeps its data beside its store, so a second run sees
+    /// the first one's writes.
+    private func startSandbox() async throws -> ScalevSandbox {
+        let files = FileManager.default
+        if sandboxReset, files.fileExists(atPath: Self.sandboxDataFile) { try files.removeItem(atPath: Self.sandboxDataFile) }
+        if !files.fileExists(atPath: Self.sandboxDataFile) {
+            FileHandle.standardError.write(Data("""
+                lunas: a new sandbox (seed \(seed ?? 1)); its data is kept in \(Self.sandboxDataFile) for the next --sandbox \
+                run (--sandbox-reset starts afresh)\n
+                """.utf8))
+        } else if seed != nil || anchor != nil {
+            throw ValidationFailure("--seed and --anchor apply to a new sandbox, and \(Self.sandboxDataFile) holds one already: add --sandbox-reset")
+        }
+        var sandboxConfiguration = SandboxConfiguration(seed: seed ?? 1, keySeed: keySeed, dataFile: Self.sandboxDataFile)
+        sandboxConfiguration.anchor = anchor.flatMap(SandboxConfiguration.anchor(parsing:))
+        return try await ScalevSandbox.start(sandboxConfiguration)
     }
 
     /// Prints how the run failed (redacted) on standard error.
-    private func report(_ outcome: RunOutcome, redactor: Redactor) {
+    private func report(_ outcome: RunOutcome) {
         let stderr = FileHandle.standardError
         switch outcome {
         case .ok:
@@ -244,13 +221,13 @@ struct RunCommand: AsyncParsableCommand {
             let location = error.location.map { " at \($0)" } ?? ""
             stderr.write(Data("lunas: \(file): \(limit.message)\(location)\n".utf8))
         case .failed(let error) where error.kind == .syntax:
-            stderr.write(Data("lunas: \(redactor.redact(error.message))\n".utf8))
+            stderr.write(Data("lunas: \(error.message)\n".utf8))
         case .failed(let error):
             var text = "lunas: \(error.message)\n"
             if let traceback = error.traceback { text += traceback + "\n" }
-            stderr.write(Data(redactor.redact(text).utf8))
+            stderr.write(Data(text.utf8))
         case .rejected(let message):
-            stderr.write(Data(redactor.redact("lunas: \(message)\n").utf8))
+            stderr.write(Data("lunas: \(message)\n".utf8))
         }
     }
 }

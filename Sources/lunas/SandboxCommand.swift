@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ScalevModel
 import ScalevSandbox
 
 /// `lunas sandbox`: a local stand-in of the Scalev API.
@@ -59,7 +58,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if let anchor, SandboxConfiguration.anchor(parsing: anchor) == nil {
             throw ValidationError("--anchor must be a day as YYYY-MM-DD, not '\(anchor)'")
         }
-        if let rateLimit, rateLimit != "off", (try? RateWindow.list(parsing: rateLimit)) == nil {
+        if let rateLimit, rateLimit != "off", SandboxConfiguration.rateLimits(parsing: rateLimit) == nil {
             throw ValidationError("--rate-limit must look like 20/2s,200/20s (units ms, s, m, h) or be 'off'")
         }
     }
@@ -71,7 +70,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if let rateLimit {
             if rateLimit == "off" {
                 configuration.rateLimitingEnabled = false
-            } else if let windows = try? RateWindow.list(parsing: rateLimit) {
+            } else if let windows = SandboxConfiguration.rateLimits(parsing: rateLimit) {
                 configuration.businessRateLimits = windows
             }
         }

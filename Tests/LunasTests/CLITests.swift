@@ -1,4 +1,5 @@
 import Foundation
+import LunasRuntime
 import LunasTesting
 import ScalevModel
 import Testing
@@ -214,6 +215,24 @@ struct CLITests {
             \(file):4: warning: undefined global 'jsno' (did you mean 'json'?)
 
             """, "\(outcome.stderr)")
+    }
+
+    @Test("check reads kv's fields off the module, and a host checks its rules against its own modules")
+    func checkKVAndHostModules() async throws {
+        let file = try LunasProcess.script("""
+            local runs = kv.incr("runs")
+            local last = kv.gett("last")
+            local vip = kv.shared("vip").get("x")
+            """)
+        let outcome = try await LunasProcess.run(["check", file])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr == "\(file):2: warning: 'kv.gett' does not exist (did you mean 'kv.get'?)\n", "\(outcome.stderr)")
+        let globals = try ScriptGlobals(profile: .sandboxed, modules: [HostModule("cart").constant("currency", "IDR").function("total") { _ in [] }])
+        let state = try LuaState()
+        let chunk = try state.compile("return cart.totl(), cart.currency, crat", name: "=rule")
+        #expect(globals.unknownFields(in: chunk).map(\.path) == ["cart.totl"])
+        #expect(globals.unknownFields(in: chunk).map(\.suggestion) == ["cart.total"])
+        #expect(globals.undefinedReads(in: chunk).map(\.access.name) == ["crat"])
     }
 
     @Test("the host's own Lua modules pass lunas check with no warning")

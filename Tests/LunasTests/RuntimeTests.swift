@@ -192,4 +192,39 @@ import Testing
         guard case .failed(let error) = missing.outcome else { Issue.record("\(missing.outcome)"); return }
         #expect(error.message.contains("no function 'handle' to call"), "\(error.message)")
     }
+
+    /// A cart line as the host keeps it; scripts see it as userdata.
+    struct Line: Sendable {
+        var sku: String
+        var quantity: Int64
+        var unitPrice: Int64
+
+        static let type: LuaUserdataType<Line> = {
+            var type = LuaUserdataType<Line>("CartLine")
+            type.field("sku", get: { .string(LuaString($0.sku)) })
+            type.field("quantity", get: { .integer($0.quantity) }, set: { line, value in
+                guard let quantity = value.integerValue, quantity > 0 else { throw LuaError(.usage, "quantity must be a positive integer") }
+                line.quantity = quantity
+            })
+            type.method("subtotal") { line, _ in [.integer(line.quantity * line.unitPrice)] }
+            type.toString { "CartLine(\($0.sku) x\($0.quantity))" }
+            return type
+        }()
+    }
+
+    @Test func aHostModuleMakesUserdataWithMethodsAndFields() async throws {
+        var options = ScriptOptions()
+        options.modules = [HostModule("cart").constructor("line", Line.type) { call in
+            Line(sku: try call.string(1), quantity: try call.integer(2), unitPrice: try call.integer(3))
+        }]
+        let (result, _) = await run("""
+            local line = cart.line("TEE-1", 2, 75000)
+            line.quantity = 3
+            local ok, err = pcall(function() line.quantity = 0 end)
+            return line:subtotal(), line.sku, tostring(line), ok, getmetatable(line), err
+            """, options: options)
+        guard case .ok(let values) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(Array(values.prefix(5)) == [.integer(225_000), .string("TEE-1"), .string("CartLine(TEE-1 x3)"), .boolean(false), .string("CartLine")])
+        #expect(values.last?.stringValue?.contains("quantity must be a positive integer") == true, "\(values)")
+    }
 }

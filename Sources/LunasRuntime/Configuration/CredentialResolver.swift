@@ -16,11 +16,11 @@ public struct CredentialResolver: Sendable {
 
     /// The configuration.
     public let configuration: LunasConfiguration
-    /// The process environment.
+    /// The environment its secrets and origins are read from.
     public let environment: [String: String]
 
     /// A resolver over a configuration and an environment.
-    public init(configuration: LunasConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(configuration: LunasConfiguration, environment: [String: String]) {
         self.configuration = configuration
         self.environment = environment
     }

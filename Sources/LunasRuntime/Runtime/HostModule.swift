@@ -1,12 +1,15 @@
 import LuaKit
 
-/// A ``ScriptModule`` declared by its parts: synchronous and async functions and constants.
+/// A ``ScriptModule`` declared by its parts: synchronous and async functions, constants, and
+/// functions that make userdata of a ``LuaUserdataType`` (a Swift value the script handles
+/// through its methods and fields).
 ///
 /// ```swift
 /// let cart = HostModule("cart")
 ///     .constant("currency", "IDR")
 ///     .function("total") { call in [.integer(try call.integer(1) * 2)] }
 ///     .asyncFunction("stock") { arguments in [.integer(try await inventory.count(of: arguments))] }
+///     .constructor("line", LineItem.type) { call in LineItem(sku: try call.string(1), quantity: try call.integer(2)) }
 /// ```
 ///
 /// A synchronous function reads its arguments from the ``LuaCall`` on the state's thread; an
@@ -22,6 +25,7 @@ public struct HostModule: ScriptModule {
         case function(@Sendable (LuaCall) throws -> [LuaValue])
         case asyncFunction(@Sendable ([LuaValue]) async throws -> [LuaValue])
         case constant(LuaValue)
+        case raw(@Sendable (LuaCall) throws -> Int32)
     }
 
     /// An empty module installed as the global `name`.
@@ -44,6 +48,16 @@ public struct HostModule: ScriptModule {
         adding(name, .constant(value))
     }
 
+    /// The module with a function `name` that makes a userdata of `type` from its arguments:
+    /// scripts call its methods and read its fields, and the Swift value stays the host's (kept
+    /// by the state, released with it).
+    public func constructor<Value>(_ name: String, _ type: LuaUserdataType<Value>, _ body: @escaping @Sendable (LuaCall) throws -> Value) -> HostModule {
+        adding(name, .raw { call in
+            call.push(try body(call), as: type)
+            return 1
+        })
+    }
+
     /// Its functions' and constants' names.
     public var fields: Set<String> { Set(members.map(\.name)) }
 
@@ -56,6 +70,7 @@ public struct HostModule: ScriptModule {
             case .function(let body): state.register(path, body)
             case .asyncFunction(let body): state.registerAsync(path, body)
             case .constant(let value): state.setGlobal(path, value)
+            case .raw(let body): state.registerRaw(path, body)
             }
         }
     }

@@ -10,13 +10,16 @@ public struct RunResult: Sendable {
     public var peakMemory: Int
     /// The Scalev API calls it made: HTTP attempts, retries included (dry-run writes are not sent).
     public var apiCalls: Int
+    /// The time its Scalev calls waited for their credentials' rate budgets.
+    public var budgetWait: Duration
 
     /// A result.
-    public init(outcome: RunOutcome, duration: Duration, peakMemory: Int, apiCalls: Int = 0) {
+    public init(outcome: RunOutcome, duration: Duration, peakMemory: Int, apiCalls: Int = 0, budgetWait: Duration = .zero) {
         self.outcome = outcome
         self.duration = duration
         self.peakMemory = peakMemory
         self.apiCalls = apiCalls
+        self.budgetWait = budgetWait
     }
 }
 
@@ -56,6 +59,24 @@ public enum RunOutcome: Sendable {
             }
         case is CancellationError: self = .cancelled
         default: self = .rejected(String(describing: error))
+        }
+    }
+}
+
+extension RunOutcome {
+    /// The outcome with every secret of `redactor` out of its messages and tracebacks.
+    func redacted(by redactor: Redactor) -> RunOutcome {
+        func redacted(_ error: LuaError) -> LuaError {
+            var error = error
+            error.message = redactor.redact(error.message)
+            error.traceback = error.traceback.map(redactor.redact)
+            return error
+        }
+        switch self {
+        case .ok, .cancelled: return self
+        case .failed(let error): return .failed(redacted(error))
+        case .limit(let limit, let error): return .limit(limit, redacted(error))
+        case .rejected(let message): return .rejected(redactor.redact(message))
         }
     }
 }

@@ -1,9 +1,11 @@
-import LuaKit
+import AsyncHTTPClient
+@_exported import LuaKit
 import LunasStore
 
 /// The entry point for running scripts — for `lunas run`, for the runner and for Swift hosts
-/// that run merchants' Lua: it owns what runs share (compiled chunks, the store behind `kv`)
-/// and runs each request in a fresh state under its own limits.
+/// that run merchants' Lua: it owns what runs share (compiled chunks, the store behind `kv`, the
+/// HTTP client and the credentials' rate budgets) and runs each request in a fresh state under
+/// its own limits.
 ///
 /// ```swift
 /// let runtime = Runtime(configuration: RuntimeConfiguration(stdlibFolder: "stdlib"))
@@ -21,45 +23,73 @@ public final class Runtime: Sendable {
     /// The store behind `kv`, opened by the first run that uses it.
     public let store: OnDemandStore?
     private let ownsStore: Bool
+    private let scalev: ScalevConnector
 
-    /// A runtime; it opens its store (if configured) on first use.
-    public init(configuration: RuntimeConfiguration, cache: ChunkCache = ChunkCache()) {
+    /// A runtime; it opens its store (if configured) on first use, and its HTTP client (unless
+    /// `http` is the host's, which it leaves open) when a run first uses Scalev.
+    public init(configuration: RuntimeConfiguration, cache: ChunkCache = ChunkCache(), http: HTTPClient? = nil) {
         self.configuration = configuration
         self.cache = cache
-        self.store = configuration.store.map { OnDemandStore(location: $0, options: configuration.storeOptions) }
+        let store = configuration.store.map { OnDemandStore(location: $0, options: configuration.storeOptions) }
+        self.store = store
         self.ownsStore = true
+        self.scalev = ScalevConnector(configuration: configuration, store: store, http: http)
     }
 
     /// A runtime over a store the host already opened (it stays the host's to close).
-    public init(configuration: RuntimeConfiguration, store: any Store, cache: ChunkCache = ChunkCache()) {
+    public init(configuration: RuntimeConfiguration, store: any Store, cache: ChunkCache = ChunkCache(), http: HTTPClient? = nil) {
         self.configuration = configuration
         self.cache = cache
-        self.store = OnDemandStore(store)
+        let store = OnDemandStore(store)
+        self.store = store
         self.ownsStore = false
+        self.scalev = ScalevConnector(configuration: configuration, store: store, http: http)
+    }
+
+    /// Opens a database server's store now rather than at the first run that needs it, so that
+    /// one that cannot be reached is reported before any script starts (a SQLite file is opened
+    /// on first use).
+    public func open() async throws {
+        if case .postgres = store?.location { _ = try await store?.store() }
     }
 
     /// Runs one request to its end. The run is a child of the calling task: cancelling that
-    /// task ends the script at its next instruction (``RunOutcome/cancelled``).
+    /// task ends the script at its next instruction (``RunOutcome/cancelled``) and cancels the
+    /// Scalev request it is waiting on.
     public func run(_ request: RunRequest) async -> RunResult {
+        let started = ContinuousClock.now
         var options = request.options
         options.output = request.output
         options.stdlibFolder = configuration.stdlibFolder
         options.workingDirectory = configuration.workingDirectory
         options.scriptsFolder = configuration.scriptsFolder
         options.store = options.store ?? store
-        let started = ContinuousClock.now
+        if request.dryRun == .dropKV, options.kvDryRun == nil {
+            let output = request.output
+            options.kvDryRun = { line in output.notice(line + "\n") }
+        }
+        if options.scalev == nil {
+            do {
+                options.scalev = try await scalev.access(for: request, script: request.script ?? options.namespace ?? request.source.name)
+            } catch {
+                let redactor = Redactor(secrets: options.secrets)
+                return RunResult(outcome: .rejected(redactor.redact(String(describing: error))), duration: ContinuousClock.now - started, peakMemory: 0)
+            }
+        }
+        options.secrets += options.scalev?.secrets ?? []
         let performance = await ScriptRun(source: request.source, options: options, cache: cache).perform(handler: request.handler)
         let outcome: RunOutcome = switch performance.values {
         case .success(let values): .ok(values)
         case .failure(let error): RunOutcome(error)
         }
-        return RunResult(outcome: outcome, duration: ContinuousClock.now - started, peakMemory: performance.peakMemory,
-                         apiCalls: performance.apiCalls)
+        return RunResult(outcome: outcome.redacted(by: Redactor(secrets: options.secrets)), duration: ContinuousClock.now - started,
+                         peakMemory: performance.peakMemory, apiCalls: performance.apiCalls, budgetWait: performance.budgetWait)
     }
 
-    /// Closes what the runtime opened (its store, not one the host gave it). Call it once its
-    /// runs have ended.
+    /// Closes what the runtime opened, in order: its HTTP client, then its store (not a client
+    /// or store the host gave it). Call it once its runs have ended.
     public func shutdown() async {
+        await scalev.shutdown()
         if ownsStore { await store?.close() }
     }
 }

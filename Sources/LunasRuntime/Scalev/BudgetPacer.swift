@@ -18,7 +18,7 @@ public final class BudgetPacer: RequestPacer {
     private let defaults: [BudgetKey.Family: BudgetSpec]
     private let specs = Mutex<[String: BudgetSpec]>([:])
     private let names = Mutex<[String: String]>([:])
-    private let weights: [String: Int]
+    private let weights: Mutex<[String: Int]>
     private let onWaiting: (@Sendable (BudgetWaitNotice) -> Void)?
     private let waitedSinceNotice = Mutex<[String: Duration]>([:])
 
@@ -33,13 +33,13 @@ public final class BudgetPacer: RequestPacer {
                 onWaiting: (@Sendable (BudgetWaitNotice) -> Void)? = nil) {
         self.budgets = budgets
         defaults = [.business: business ?? .scalevBusiness, .storefront: storefront ?? .storefrontDefault, .v2: .scalevV2]
-        self.weights = weights
+        self.weights = Mutex(weights)
         self.onWaiting = onWaiting
     }
 
     /// A pacer over a shared ledger (the store's: an `OnDemandStore` opens on the first request),
     /// on `clock` (the store's).
-    public convenience init(ledger: any RateLedger, clock: any WallClock = SystemClock(), environment: [String: String] = ProcessInfo.processInfo.environment,
+    public convenience init(ledger: any RateLedger, clock: any WallClock = SystemClock(), environment: [String: String],
                             weights: [String: Int] = [:], onWaiting: (@Sendable (BudgetWaitNotice) -> Void)? = nil) throws {
         let business = try environment[Self.environmentVariable].map { try BudgetSpec(parsing: $0) }
         self.init(budgets: RateBudgets(ledger: ledger, clock: clock), business: business, weights: weights, onWaiting: onWaiting)
@@ -48,6 +48,11 @@ public final class BudgetPacer: RequestPacer {
     /// Gives one credential's budget its own windows (a credential's `budget` in lunas.toml).
     public func setSpec(_ spec: BudgetSpec, for key: BudgetKey) {
         specs.withLock { $0[key.identity] = spec }
+    }
+
+    /// Gives a script its share of every credential's budget (its `weight`; 1 by default).
+    public func setWeight(_ weight: Int, for script: String) {
+        weights.withLock { $0[script] = weight }
     }
 
     /// The name a credential's budget goes by in notices and errors (its name in lunas.toml);
@@ -82,7 +87,7 @@ public final class BudgetPacer: RequestPacer {
         let grant: BudgetGrant
         do {
             grant = try await budgets.acquire(
-                credential: key.identity, spec: spec, script: script, weight: weights[script] ?? 1, deadline: deadline, onLongWait: upfront)
+                credential: key.identity, spec: spec, script: script, weight: weights.withLock { $0[script] } ?? 1, deadline: deadline, onLongWait: upfront)
         } catch let error as BudgetError {
             throw error.naming(name)
         }

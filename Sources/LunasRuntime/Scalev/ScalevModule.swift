@@ -6,7 +6,13 @@ import ScalevModel
 /// The Lua `scalev` module: every v3 operation through `scalev.call`, named modules over the
 /// common ones, iterators over pages, and `scalev.with(name)` for another granted credential.
 /// Scripts never see a secret: the host signs each request.
-public struct ScalevModule: Sendable {
+public struct ScalevModule: ScriptModule {
+    /// The global it is installed as.
+    public var name: String { "scalev" }
+    /// Its fields, read off the module once (``fieldPaths()``).
+    public var fields: Set<String> { Self.knownFields }
+    private static let knownFields: Set<String> = (try? fieldPaths()) ?? []
+
     /// What the run may use.
     public let access: ScalevAccess
     /// The script's name, for budgets and traces.
@@ -98,18 +104,7 @@ public struct ScalevModule: Sendable {
     public static func fieldPaths() throws -> Set<String> {
         let state = try LuaState()
         try ScalevModule(access: ScalevAccess(grants: [], defaultCredential: "none"), script: "check", deadline: nil).install(in: state)
-        let listed = try state.call("""
-            local paths = {}
-            local function walk(t, prefix)
-              for name, value in pairs(t) do
-                paths[#paths + 1] = prefix .. name
-                if type(value) == "table" then walk(value, prefix .. name .. ".") end
-              end
-            end
-            walk(scalev, "")
-            return table.concat(paths, "\\n")
-            """, name: "=lunas.check")
-        return Set((listed.first?.stringValue ?? "").split(separator: "\n").map(String.init))
+        return try ScriptGlobals.fieldPaths(of: "scalev", in: state)
     }
 
     /// Why a run with no credential granted cannot use `scalev`, and what to do.

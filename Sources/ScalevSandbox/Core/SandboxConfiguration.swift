@@ -55,6 +55,11 @@ public struct SandboxConfiguration: Sendable {
         return Date(timeIntervalSince1970: epoch)
     }
 
+    /// `20/2s,200/20s` as ``businessRateLimits`` (units ms, s, m, h); `nil` for anything else.
+    public static func rateLimits(parsing text: String) -> [RateWindow]? {
+        try? RateWindow.list(parsing: text)
+    }
+
     /// The documented Scalev business limits: 100 per 10 s and 10,000 per hour.
     public static let scalevBusinessLimits = RateWindow.scalevBusiness
     /// The sandbox's choice for browser traffic (Scalev publishes no number): 60 per minute per client.

@@ -1,8 +1,9 @@
 import Foundation
 import Scalev
 
-/// The token vault of `sandbox-customer` in `lunas run --sandbox`: the seeded customer is signed
-/// in on the first read of the tokens, so that runs which never act as the customer send no login.
+/// The token vault of `sandbox-customer` in runs against a local sandbox: the seeded customer is
+/// signed in on the first read of the tokens, so that runs which never act as the customer send
+/// no login.
 actor SandboxCustomerVault: TokenVault {
     private let tokens = MemoryTokenVault()
     private let signIn: @Sendable (any TokenVault) async throws -> Void
