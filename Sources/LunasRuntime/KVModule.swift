@@ -12,7 +12,7 @@ public struct KVModule: ScriptModule {
     public var name: String { "kv" }
     /// Its fields, read off the module once (``fieldPaths()``).
     public var fields: Set<String> { Self.knownFields }
-    private static let knownFields: Set<String> = (try? fieldPaths()) ?? []
+    static let knownFields: Set<String> = (try? fieldPaths()) ?? []
 
     /// The store, opened on the first `kv` call.
     public let store: OnDemandStore

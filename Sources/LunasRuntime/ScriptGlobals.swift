@@ -12,8 +12,8 @@ public struct ScriptGlobals: Sendable {
     public let fields: [String: Set<String>]
 
     /// The globals of a run of `profile` with the host's `modules`.
-    public init(profile: LuaProfile, modules: [any ScriptModule] = []) throws {
-        var fields = ["scalev": try ScalevModule.fieldPaths(), "kv": try KVModule.fieldPaths()]
+    public init(profile: LuaProfile, modules: [any ScriptModule] = []) {
+        var fields = ["scalev": ScalevModule.knownFields, "kv": KVModule.knownFields]
         for module in modules { fields[module.name] = module.fields }
         self.fields = fields
         names = (profile == .trusted ? Self.trusted : Self.sandboxed).union(modules.map(\.name))

@@ -21,13 +21,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var failed = false
         let stderr = FileHandle.standardError
-        let globals: ScriptGlobals
-        do {
-            globals = try ScriptGlobals(profile: trusted ? .trusted : .sandboxed)
-        } catch {
-            stderr.write(Data("lunas: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let globals = ScriptGlobals(profile: trusted ? .trusted : .sandboxed)
         for file in files {
             guard let source = FileManager.default.contents(atPath: file) else {
                 stderr.write(Data("\(file): cannot read file\n".utf8))

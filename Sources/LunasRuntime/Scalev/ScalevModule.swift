@@ -11,7 +11,7 @@ public struct ScalevModule: ScriptModule {
     public var name: String { "scalev" }
     /// Its fields, read off the module once (``fieldPaths()``).
     public var fields: Set<String> { Self.knownFields }
-    private static let knownFields: Set<String> = (try? fieldPaths()) ?? []
+    static let knownFields: Set<String> = (try? fieldPaths()) ?? []
 
     /// What the run may use.
     public let access: ScalevAccess
