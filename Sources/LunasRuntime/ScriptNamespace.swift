@@ -13,6 +13,7 @@ public enum ScriptNamespace {
     public static func name(forScript file: String, folders: [String], workingDirectory: String = FileManager.default.currentDirectoryPath)
         throws -> String?
     {
+        guard !folders.isEmpty else { return nil }
         let path = located(file, cwd: workingDirectory)
         let roots = folders.map { (given: $0, path: located($0, cwd: workingDirectory, isFolder: true)) }
         let holders = roots.compactMap { root in relative(path, to: root.path).map { (root, $0) } }

@@ -112,6 +112,8 @@ public struct ScriptRun: Sendable {
         let namespace: String?
         if let given = options.namespace {
             namespace = given
+        } else if options.store == nil && options.scalev == nil {
+            namespace = nil // only kv and the budgets' notices need it
         } else if let workingDirectory = options.workingDirectory {
             namespace = try ScriptNamespace.name(forScript: source.name, folders: namespaceFolders, workingDirectory: workingDirectory)
         } else {
