@@ -88,7 +88,7 @@ let package = Package(
             "ScalevSandbox", "LunasStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        // `lunas auth` and `lunas kv` still reach the vault, the OAuth flows and the store directly.
+        // `lunas auth` still reaches the vault, the OAuth flows and the store directly.
         .executableTarget(name: "lunas", dependencies: [
             "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LunasRuntime
-import LunasStore
 
 /// `lunas kv`: read and write scripts' key-value data, as the `kv` module does, values as JSON.
 struct KVCommand: AsyncParsableCommand {
@@ -37,21 +36,30 @@ struct KVCommand: AsyncParsableCommand {
         @Option(help: "The configuration file (default: lunas.toml when present).")
         var config: String?
 
-        /// Opens the store, runs `body`, closes it; store errors exit 1 with the message. With
-        /// `creating: false` a store that does not exist is an error (exit 2), not a new empty one.
-        func with<T>(creating: Bool = true, _ body: (any Store, String) async throws -> T) async throws -> T {
-            let store: any Store
+        /// Opens the store, runs `body` on the namespace's data, closes it; store errors exit 1
+        /// with the message. With `creating: false` a store that does not exist is an error
+        /// (exit 2), not a new empty one.
+        func with<T>(creating: Bool = true, _ body: (ScriptData) async throws -> T) async throws -> T {
+            let runtime: Runtime
+            let data: ScriptData
             do {
-                let configuration = try LunasConfiguration.load(path: config)
-                let location = try StoreLocation.resolve(
-                    flag: self.store, configured: configuration.store, environment: ProcessInfo.processInfo.environment, sandbox: sandbox)
-                guard creating || location.exists else {
+                var configuration = try RuntimeConfiguration.load(
+                    file: config, stdlibFolder: StdlibFolder.path, workingDirectory: FileManager.default.currentDirectoryPath,
+                    environment: ProcessInfo.processInfo.environment, storeFlag: store, sandbox: sandbox)
+                configuration.storeOptions.purgeInterval = nil
+                runtime = Runtime(configuration: configuration)
+                guard creating || runtime.storeExists else {
+                    let location = configuration.store.map { "\($0)" } ?? "(none)"
                     FileHandle.standardError.write(Data("lunas kv: there is no store at \(location) (give --store, or --sandbox for the store of lunas run --sandbox)\n".utf8))
                     throw ExitCode(2)
                 }
-                var options = configuration.storeOptions
-                options.purgeInterval = nil
-                store = try await location.open(options: options)
+                data = try runtime.data(in: namespace)
+                do {
+                    try await runtime.openStore()
+                } catch {
+                    await runtime.shutdown()
+                    throw error
+                }
             } catch let exit as ExitCode {
                 throw exit
             } catch {
@@ -59,14 +67,14 @@ struct KVCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                let result = try await body(store, namespace)
-                await store.close()
+                let result = try await body(data)
+                await runtime.shutdown()
                 return result
             } catch let error as ExitCode {
-                await store.close()
+                await runtime.shutdown()
                 throw error
             } catch {
-                await store.close()
+                await runtime.shutdown()
                 FileHandle.standardError.write(Data("lunas kv: \(error)\n".utf8))
                 throw ExitCode(1)
             }
@@ -80,12 +88,12 @@ struct KVCommand: AsyncParsableCommand {
         @Flag(help: "Also print the version (for cas) on standard error.") var showVersion = false
 
         func run() async throws {
-            let entry = try await options.with(creating: false) { store, ns in try await store.get(key, in: ns) }
+            let entry = try await options.with(creating: false) { data in try await data.get(key) }
             guard let entry else {
                 FileHandle.standardError.write(Data("lunas kv: no key '\(key)' in namespace '\(options.namespace)'\n".utf8))
                 throw ExitCode(1)
             }
-            print(entry.value)
+            print(entry.json)
             if showVersion { FileHandle.standardError.write(Data("version \(entry.version)\n".utf8)) }
         }
     }
@@ -101,16 +109,14 @@ struct KVCommand: AsyncParsableCommand {
             guard (try? JSONSerialization.jsonObject(with: Data(value.utf8), options: [.fragmentsAllowed])) != nil else {
                 throw ValidationError("the value must be JSON; quote text as '\"text\"'")
             }
-            if let ttl, !(ttl > 0 && ttl <= Double(KVWriteOptions.maxTTLSeconds)) {
-                throw ValidationError("--ttl must be between 0 and \(KVWriteOptions.maxTTLSeconds) seconds")
+            if let ttl, !(ttl > 0 && ttl <= Double(ScriptData.maxTTLSeconds)) {
+                throw ValidationError("--ttl must be between 0 and \(ScriptData.maxTTLSeconds) seconds")
             }
         }
 
         func run() async throws {
             let ttl = self.ttl.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
-            let version = try await options.with { store, ns in
-                try await store.set(key, to: value, in: ns, options: KVWriteOptions(ttl: ttl))
-            }
+            let version = try await options.with { data in try await data.set(key, json: value, ttl: ttl) }
             FileHandle.standardError.write(Data("version \(version)\n".utf8))
         }
     }
@@ -121,7 +127,7 @@ struct KVCommand: AsyncParsableCommand {
         @Argument(help: "The key.") var key: String
 
         func run() async throws {
-            let existed = try await options.with(creating: false) { store, ns in try await store.delete(key, in: ns, fence: nil) }
+            let existed = try await options.with(creating: false) { data in try await data.delete(key) }
             if !existed {
                 FileHandle.standardError.write(Data("lunas kv: no key '\(key)' in namespace '\(options.namespace)'\n".utf8))
                 throw ExitCode(1)
@@ -137,11 +143,11 @@ struct KVCommand: AsyncParsableCommand {
         @Option(help: "Continue after a previous page's cursor.") var cursor: String?
 
         func run() async throws {
-            try await options.with(creating: false) { store, ns in
+            try await options.with(creating: false) { data in
                 var cursor = self.cursor
                 var left = limit ?? Int.max
                 repeat {
-                    let page = try await store.keys(in: ns, prefix: prefix, limit: min(left, 1000), cursor: cursor)
+                    let page = try await data.keys(prefix: prefix, limit: min(left, 1000), after: cursor)
                     for key in page.keys { print(key) }
                     left -= page.keys.count
                     cursor = page.cursor
@@ -159,9 +165,7 @@ struct KVCommand: AsyncParsableCommand {
         @Option(help: "The starting value when the key is absent.") var initial: Int64 = 0
 
         func run() async throws {
-            print(try await options.with { store, ns in
-                try await store.increment(key, by: by, initial: initial, in: ns, options: KVWriteOptions())
-            })
+            print(try await options.with { data in try await data.increment(key, by: by, initial: initial) })
         }
     }
 }

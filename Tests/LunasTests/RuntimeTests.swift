@@ -124,6 +124,27 @@ import Testing
         try await fixture.close()
     }
 
+    @Test func theHostReadsAndWritesARulesDataAsItsScriptsSeeIt() async throws {
+        let fixture = try await StoreFixture.open(.sqlite)
+        let runtime = Runtime(configuration: RuntimeConfiguration(stdlibFolder: Self.stdlib, scriptsFolder: nil), store: fixture.store)
+        let pricing = try runtime.data(in: "pricing")
+        _ = try await pricing.set("tiers", json: #"{"gold": 10}"#)
+        var options = ScriptOptions()
+        options.namespace = "pricing"
+        let result = await runtime.run(RunRequest(
+            source: .text("kv.incr('runs'); return kv.get('tiers').gold", chunkName: "rule.lua"), options: options, output: RunTranscript().output))
+        guard case .ok(let values) = result.outcome else { Issue.record("\(result.outcome)"); return }
+        #expect(values == [.integer(10)])
+        #expect(try await pricing.get("runs")?.json == "1")
+        #expect(try await pricing.increment("runs", by: 2) == 3)
+        #expect(try await pricing.keys().keys == ["runs", "tiers"])
+        #expect(try await pricing.delete("tiers"))
+        await #expect(throws: ScriptDataError.self) { try await pricing.set("bad", json: "{not json") }
+        #expect(throws: ScriptDataError.self) { try Runtime(configuration: RuntimeConfiguration(stdlibFolder: Self.stdlib)).data(in: "x") }
+        await runtime.shutdown()
+        try await fixture.close()
+    }
+
     /// A host error with fields, as a host module raises it.
     struct OutOfStock: Error, LuaErrorConvertible {
         let sku: String
