@@ -95,8 +95,10 @@ let package = Package(
         ], path: "Benchmarks/LunasBench"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], resources: [.copy("Lua")]),
         .testTarget(name: "LunasTests", dependencies: [
-            "LunasRuntime", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "ScalevSandbox", "LunasTesting",
+            "LunasRuntime", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "ScalevSandbox", "LunasTesting", "RateBudget",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "ScalevModelTests", dependencies: ["ScalevModel"]),
         .testTarget(name: "ScalevTests", dependencies: [
