@@ -34,7 +34,7 @@ import Testing
         guard case .cancelled = result.outcome else { Issue.record("\(result.outcome)"); return }
         #expect(ended < .seconds(2), "the run took \(ended) to end after the cancel")
         // well within the attempt's 60 s timeout: only the cancel can have closed it
-        let closed = await Self.first(of: server.closes, within: .seconds(15))
+        let closed: Void? = await Self.first(of: server.closes, within: .seconds(15))
         #expect(closed != nil, "the server did not see the connection closed")
         await runtime.shutdown()
     }
