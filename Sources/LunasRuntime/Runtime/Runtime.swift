@@ -21,6 +21,8 @@ public final class Runtime: Sendable {
     /// The store behind `kv`, opened by the first run that uses it.
     public let store: OnDemandStore?
     private let ownsStore: Bool
+    /// The Lua threads (executor and watchdog) held running until ``shutdown()``.
+    private let threads = [LuaExecutor.shared.lease(), Watchdog.shared.lease()]
 
     /// A runtime; it opens its store (if configured) on first use.
     public init(configuration: RuntimeConfiguration, cache: ChunkCache = ChunkCache()) {
@@ -57,9 +59,10 @@ public final class Runtime: Sendable {
                          apiCalls: performance.apiCalls)
     }
 
-    /// Closes what the runtime opened (its store, not one the host gave it). Call it once its
-    /// runs have ended.
+    /// Closes what the runtime opened (its store, not one the host gave it), then lets the Lua
+    /// threads go: the last runtime to shut down stops them. Call it once its runs have ended.
     public func shutdown() async {
         if ownsStore { await store?.close() }
+        for lease in threads { lease.release() }
     }
 }
