@@ -7,9 +7,10 @@ import Foundation
 /// move to another, which Lua allows because a suspended coroutine keeps no C stack.
 ///
 /// The threads start at the first ``lease()`` or the first job, whichever comes first. They stop
-/// (end and are joined) when the last lease is released, and start again at the next lease or
-/// job. An executor that was never leased keeps its threads, once started, for the life of the
-/// process.
+/// when the last lease is released — at once, joined, when they are idle, as they are once the
+/// owner's runs have ended; otherwise after the work they hold — and start again at the next
+/// lease or job. An executor that was never leased keeps its threads, once started, for the
+/// life of the process.
 public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [UnownedJob] = []
@@ -62,8 +63,10 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         return ThreadLease { [self] in endLease() }
     }
 
-    /// The last lease's release: stops the crew. Its threads run what is queued, then end;
-    /// a job or lease that comes meanwhile starts a new crew.
+    /// The last lease's release: stops the crew. Idle, its threads end at once and are joined;
+    /// busy, they finish what they run and what is queued, then end on their own (the release
+    /// does not wait for another owner's work). A job or lease that comes meanwhile starts a
+    /// new crew.
     private func endLease() {
         condition.lock()
         leases -= 1
@@ -73,9 +76,10 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         }
         crew = nil
         stopping.isStopping = true
+        let idle = stopping.waiting == stopping.count && head == queue.count
         condition.broadcast()
         condition.unlock()
-        stopping.join()
+        if idle { stopping.join() } else { stopping.detach() }
     }
 
     /// Called with the lock held.
@@ -125,7 +129,9 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
                 }
                 return nil
             }
+            crew.waiting += 1
             condition.wait()
+            crew.waiting -= 1
         }
         let job = queue[head]
         head += 1

@@ -9,6 +9,8 @@ import Foundation
 final class ThreadCrew {
     /// Set by the owner, under its lock, to tell the threads to end when idle.
     var isStopping = false
+    /// How many of the threads wait for work now (kept by the owner, under its lock).
+    var waiting = 0
     private var threads: [pthread_t] = []
 
     /// What a thread runs, handed to it through `pthread_create`'s argument.
@@ -46,6 +48,9 @@ final class ThreadCrew {
             threads.append(thread)
         }
     }
+
+    /// How many threads it started.
+    var count: Int { threads.count }
 
     /// `prefix` + `suffix`, at most 15 bytes: the prefix is cut, the suffix kept.
     static func threadName(_ prefix: String, _ suffix: String) -> String {

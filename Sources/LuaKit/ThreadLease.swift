@@ -20,9 +20,9 @@ public final class ThreadLease: Sendable {
         self.end = Mutex(end)
     }
 
-    /// Gives the lease back. Releasing the last lease stops the threads and returns once they
-    /// have ended (after finishing the work they hold); a later lease, or later work, starts
-    /// them again.
+    /// Gives the lease back. Releasing the last lease stops the threads: idle (no run of anyone's
+    /// on them), they end and are joined before this returns; otherwise they end on their own
+    /// once the work they hold is done. A later lease, or later work, starts them again.
     public func release() {
         let end = self.end.withLock { end in
             defer { end = nil }

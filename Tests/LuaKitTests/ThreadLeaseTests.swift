@@ -1,5 +1,6 @@
 import Foundation
 import LuaKit
+import Synchronization
 import Testing
 
 /// Issue 13: an executor's threads run while a lease is held and are gone once the last one is
@@ -82,6 +83,26 @@ import Testing
         executor.lease().release()
     }
 
+    @Test func theLastReleaseDoesNotWaitForAnotherOwnersRunningScript() async throws {
+        let executor = LuaExecutor(threads: 1, name: "lease-busy")
+        let lease = executor.lease()
+        let (started, start) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let finish = Flag()
+        let state = try LuaState(executor: executor)
+        state.register("finished") { _ in
+            start.yield()
+            return [.boolean(finish.isSet)]
+        }
+        state.register("thread") { _ in [.string(LuaString(currentThreadName()))] }
+        let run = Task { try await state.run("while not finished() do end return thread()") }
+        for await _ in started { break }
+        lease.release()
+        // the release returned while the script still runs: it can end only once told to
+        finish.set()
+        #expect(try await run.value == ["lease-busy-0"])
+        #expect(await threadsEnd(named: "lease-busy"))
+    }
+
     @Test func aLeaseTakenWhileTheLastIsReleasedGetsRunningThreads() async throws {
         let executor = LuaExecutor(threads: 2, name: "lease-race")
         var lease = executor.lease()
@@ -150,6 +171,13 @@ private func stopError(_ state: LuaState, _ source: String) async throws -> LuaE
     } catch let error as LuaError {
         return error
     }
+}
+
+/// A flag one thread sets and another reads.
+private final class Flag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
 
 /// The calling thread's name.
