@@ -102,10 +102,12 @@ let package = Package(
         .executableTarget(name: "lunas-bench", dependencies: [
             "LuaKit", "LunasRuntime", "LunasStore", "RateBudget", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], path: "Benchmarks/LunasBench"),
-        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"], resources: [.copy("Lua")]),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "LunasTesting"], resources: [.copy("Lua")]),
         .testTarget(name: "LunasTests", dependencies: [
-            "LunasRuntime", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "ScalevSandbox", "LunasTesting",
+            "LunasRuntime", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "ScalevSandbox", "LunasTesting", "RateBudget",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "ExamplesTests", dependencies: [
             "LunasExamples", "LunasRuntime", "LuaKit", "LunasStore", "LunasTesting",

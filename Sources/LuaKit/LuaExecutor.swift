@@ -5,12 +5,26 @@ import Foundation
 ///
 /// A state runs on one of these threads at a time; between steps (at async host calls) it may
 /// move to another, which Lua allows because a suspended coroutine keeps no C stack.
+///
+/// The threads start at the first ``lease()`` or the first job, whichever comes first. They stop
+/// when the last lease is released — at once, joined, when they are idle, as they are once the
+/// owner's runs have ended; otherwise after the work they hold — and start again at the next
+/// lease or job. An executor that was never leased keeps its threads, once started, for the
+/// life of the process.
 public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [UnownedJob] = []
     private var head = 0
+    /// The threads running now; `nil` until the first job or lease, and after the last lease
+    /// was released.
+    private var crew: ThreadCrew?
+    private var leases = 0
+    private let threadCount: Int
+    private let stackSize: Int
     /// The per-thread key under which each of this executor's threads keeps its ``Worker``.
     private let workerKey: pthread_key_t
+    /// The prefix of its threads' names (`lua` gives `lua-0`, `lua-1`, …).
+    public let name: String
 
     /// The executor every state uses unless told otherwise: one thread per core.
     public static let shared = LuaExecutor(threads: ProcessInfo.processInfo.activeProcessorCount)
@@ -23,19 +37,57 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         var next: UnownedJob?
     }
 
-    /// Starts an executor with this many threads.
-    public init(threads: Int, stackSize: Int = 16 << 20) {
+    /// An executor of this many threads, named `name-0`, `name-1`, … (cut to the 15 bytes Linux
+    /// keeps of a thread's name). No thread starts before the first lease or job.
+    public init(threads: Int, stackSize: Int = 16 << 20, name: String = "lua") {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         workerKey = key
-        for index in 0..<max(1, threads) {
-            let thread = Thread { [unowned self] in self.work() }
-            thread.name = "lua-\(index)"
-            thread.stackSize = stackSize
-            thread.start()
-        }
+        threadCount = max(1, threads)
+        self.stackSize = stackSize
+        self.name = name
     }
 
+    deinit {
+        // a crew keeps its executor alive: none is running here
+        pthread_key_delete(workerKey)
+    }
+
+    /// Holds the threads running until the lease is released (see ``ThreadLease``); starts them
+    /// if they are stopped, or stopping.
+    public func lease() -> ThreadLease {
+        condition.lock()
+        leases += 1
+        if crew == nil { crew = startCrew() }
+        condition.unlock()
+        return ThreadLease { [self] in endLease() }
+    }
+
+    /// The last lease's release: stops the crew. Idle, its threads end at once and are joined;
+    /// busy, they finish what they run and what is queued, then end on their own (the release
+    /// does not wait for another owner's work). A job or lease that comes meanwhile starts a
+    /// new crew.
+    private func endLease() {
+        condition.lock()
+        leases -= 1
+        guard leases == 0, let stopping = crew else {
+            condition.unlock()
+            return
+        }
+        crew = nil
+        stopping.isStopping = true
+        let idle = stopping.waiting == stopping.count && head == queue.count
+        condition.broadcast()
+        condition.unlock()
+        if idle { stopping.join() } else { stopping.detach() }
+    }
+
+    /// Called with the lock held.
+    private func startCrew() -> ThreadCrew {
+        ThreadCrew(count: threadCount, prefix: name, stackSize: stackSize) { [self] crew in work(in: crew) }
+    }
+
+    /// Queues a job for the executor's threads, starting them if they are stopped.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         if let worker = currentWorker(), worker.handoff, worker.next == nil {
@@ -45,6 +97,7 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         }
         condition.lock()
         queue.append(job)
+        if crew == nil { crew = startCrew() }
         condition.signal()
         condition.unlock()
     }
@@ -64,10 +117,22 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         return Unmanaged<Worker>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    private func next() -> UnownedJob {
+    /// The next queued job; `nil` once the queue is empty and `crew` is stopping.
+    private func next(for crew: ThreadCrew) -> UnownedJob? {
         condition.lock()
         defer { condition.unlock() }
-        while head == queue.count { condition.wait() }
+        while head == queue.count {
+            if crew.isStopping {
+                if self.crew == nil, head > 0 {
+                    queue = []
+                    head = 0
+                }
+                return nil
+            }
+            crew.waiting += 1
+            condition.wait()
+            crew.waiting -= 1
+        }
         let job = queue[head]
         head += 1
         if head > 1024, head * 2 > queue.count {
@@ -77,19 +142,24 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         return job
     }
 
-    private func work() {
+    private func work(in crew: ThreadCrew) {
         let worker = Worker()
-        pthread_setspecific(workerKey, Unmanaged.passRetained(worker).toOpaque())
+        pthread_setspecific(workerKey, Unmanaged.passUnretained(worker).toOpaque())
+        defer { pthread_setspecific(workerKey, nil) }
         let executor = asUnownedTaskExecutor()
-        while true {
-            let job: UnownedJob
-            if let handed = worker.next {
-                worker.next = nil
-                job = handed
-            } else {
-                job = next()
+        withExtendedLifetime(worker) {
+            while true {
+                let job: UnownedJob
+                if let handed = worker.next {
+                    worker.next = nil
+                    job = handed
+                } else if let queued = next(for: crew) {
+                    job = queued
+                } else {
+                    return
+                }
+                job.runSynchronously(on: executor)
             }
-            job.runSynchronously(on: executor)
         }
     }
 }

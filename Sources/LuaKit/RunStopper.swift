@@ -66,9 +66,13 @@ final class RunStopper: Sendable {
                 // the run continues on this thread once this task ends: no wake-up of another
                 executor.handingOff { waiter?.resume(returning: result) }
             }
-            state.withLock { s in
+            // a stop that came while the call ran its first, synchronous part found no task to
+            // cancel: cancel it now, so that the call does not go on waiting for nothing
+            let stoppedMeanwhile = state.withLock { s -> Bool in
                 if s.waiter != nil { s.operation = task }
+                return s.reason != 0
             }
+            if stoppedMeanwhile { task.cancel() }
         }
     }
 }

@@ -5,6 +5,11 @@ import Foundation
 ///
 /// It costs nothing while runs are within their deadline: no hook is armed until it fires.
 /// Deadlines sit in a binary heap; a cancelled one is dropped when it reaches the top.
+///
+/// The thread starts with the first deadline or ``lease()``. It stops when the last lease is
+/// released: at once (joined) when no deadline is pending, otherwise once the pending ones have
+/// fired or been cancelled; the next deadline or lease starts it again. A watchdog that was never
+/// leased keeps its thread, once started, for the life of the process.
 public final class Watchdog: @unchecked Sendable {
     private struct Entry {
         let id: UInt64
@@ -16,15 +21,53 @@ public final class Watchdog: @unchecked Sendable {
     private var heap: [Entry] = []
     private var live: Set<UInt64> = []
     private var nextID: UInt64 = 0
+    /// The thread running now; `nil` until the first deadline or lease, and after the last lease
+    /// was released.
+    private var crew: ThreadCrew?
+    private var leases = 0
+    /// Its thread's name.
+    public let name: String
 
     /// The watchdog every state uses unless told otherwise.
     public static let shared = Watchdog()
 
-    /// Starts a watchdog thread.
-    public init() {
-        let thread = Thread { [unowned self] in self.watch() }
-        thread.name = "lua-watchdog"
-        thread.start()
+    /// A watchdog whose thread is called `name` (cut to 15 bytes). No thread starts before the
+    /// first deadline or lease.
+    public init(name: String = "lua-watchdog") {
+        self.name = name
+    }
+
+    /// Holds the thread running until the lease is released (see ``ThreadLease``); starts it if
+    /// it is stopped.
+    public func lease() -> ThreadLease {
+        condition.lock()
+        leases += 1
+        startIfStopped()
+        condition.unlock()
+        return ThreadLease { [self] in endLease() }
+    }
+
+    private func endLease() {
+        condition.lock()
+        leases -= 1
+        guard leases == 0, let stopping = crew else {
+            condition.unlock()
+            return
+        }
+        crew = nil
+        stopping.isStopping = true
+        let idle = live.isEmpty
+        condition.broadcast()
+        condition.unlock()
+        // a pending deadline may be minutes away: the thread then ends on its own after it
+        if idle { stopping.join() } else { stopping.detach() }
+    }
+
+    /// Called with the lock held. A stopping thread sees the new one and ends.
+    private func startIfStopped() {
+        guard crew == nil else { return }
+        crew = ThreadCrew(count: 1, prefix: name, stackSize: nil, numbered: false) { [self] crew in watch(crew) }
+        condition.broadcast()
     }
 
     /// A scheduled deadline; cancel it when the run ends.
@@ -37,6 +80,7 @@ public final class Watchdog: @unchecked Sendable {
     func schedule(after duration: Duration, _ stopper: RunStopper) -> Ticket {
         condition.lock()
         defer { condition.unlock() }
+        startIfStopped()
         nextID += 1
         let entry = Entry(id: nextID, due: .now + duration, stopper: stopper)
         live.insert(entry.id)
@@ -51,12 +95,17 @@ public final class Watchdog: @unchecked Sendable {
         live.remove(id)
         // drop cancelled entries at the top now, so that the heap does not grow with them
         while let first = heap.first, !live.contains(first.id) { popFirst() }
+        // a stopped thread waiting for its last deadline may end now
+        if crew == nil, live.isEmpty { condition.broadcast() }
         condition.unlock()
     }
 
-    private func watch() {
+    private func watch(_ crew: ThreadCrew) {
         condition.lock()
+        defer { condition.unlock() }
         while true {
+            // stopped: ends once another thread took over, or no deadline is pending
+            if crew.isStopping, self.crew != nil || live.isEmpty { return }
             guard let first = heap.first else {
                 condition.wait()
                 continue

@@ -48,6 +48,10 @@ public struct ScriptOptions: Sendable {
     /// writes are not sent and not counted — after which it ends with `API call limit of N
     /// exceeded`; `nil` for no cap.
     public var maxCalls: Int? = nil
+    /// The threads the run executes Lua on.
+    public var executor: LuaExecutor = .shared
+    /// The thread that ends the run at its deadline.
+    public var watchdog: Watchdog = .shared
 
     /// The defaults of `lunas run`: sandboxed, 256 MiB, no deadline.
     public init(

@@ -67,7 +67,7 @@ public struct ScriptRun: Sendable {
                     LuaModulePaths.Folder(folder.isEmpty ? "." : folder, shownAs: ""),
                     LuaModulePaths.Folder(options.stdlibFolder ?? "stdlib", shownAs: "stdlib"),
                 ] + options.modulePaths.map { LuaModulePaths.Folder($0) }),
-                chunkCache: cache)
+                chunkCache: cache, executor: options.executor, watchdog: options.watchdog)
         } catch {
             return Performance(values: .failure(error))
         }

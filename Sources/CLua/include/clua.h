@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <lua.h>
 #include <lualib.h>
 #include <lauxlib.h>
@@ -202,6 +203,12 @@ int clua_xpcall(lua_State *L);
 /* print as Lua's own, but writing through the host: the registry's "lunas.print" is a function
    called with each line (without its newline). */
 int clua_print(lua_State *L);
+
+/* ---- threads (threadname.c) ---- */
+
+/* Names a thread (Linux keeps 15 bytes); 0 on success. pthread_setname_np needs _GNU_SOURCE,
+   which Swift's Glibc module does not define. */
+int clua_name_thread(pthread_t thread, const char *name);
 
 /* ---- JSON (json.c) ---- */
 

@@ -24,6 +24,8 @@ public final class Runtime: Sendable {
     public let store: OnDemandStore?
     private let ownsStore: Bool
     private let scalev: ScalevConnector
+    /// The Lua threads (executor and watchdog) held running until ``shutdown()``.
+    private let threads: [ThreadLease]
 
     /// A runtime; it opens its store (if configured) on first use, and its HTTP client (unless
     /// `http` is the host's, which it leaves open) when a run first uses Scalev.
@@ -34,6 +36,7 @@ public final class Runtime: Sendable {
         self.store = store
         self.ownsStore = true
         self.scalev = ScalevConnector(configuration: configuration, store: store, http: http)
+        self.threads = [configuration.executor.lease(), configuration.watchdog.lease()]
     }
 
     /// A runtime over a store the host already opened (it stays the host's to close).
@@ -44,6 +47,7 @@ public final class Runtime: Sendable {
         self.store = store
         self.ownsStore = false
         self.scalev = ScalevConnector(configuration: configuration, store: store, http: http)
+        self.threads = [configuration.executor.lease(), configuration.watchdog.lease()]
     }
 
     /// Opens a database server's store now rather than at the first run that needs it, so that
@@ -64,6 +68,8 @@ public final class Runtime: Sendable {
         options.workingDirectory = configuration.workingDirectory
         options.scriptsFolder = configuration.scriptsFolder
         options.store = options.store ?? store
+        options.executor = configuration.executor
+        options.watchdog = configuration.watchdog
         if request.dryRun == .dropKV, options.kvDryRun == nil {
             let output = request.output
             options.kvDryRun = { line in output.notice(line + "\n") }
@@ -86,10 +92,12 @@ public final class Runtime: Sendable {
                          peakMemory: performance.peakMemory, apiCalls: performance.apiCalls, budgetWait: performance.budgetWait)
     }
 
-    /// Closes what the runtime opened, in order: its HTTP client, then its store (not a client
-    /// or store the host gave it). Call it once its runs have ended.
+    /// Closes what the runtime opened, in order: its HTTP client and event loop, then its store
+    /// (not a client or store the host gave it); then lets the Lua threads go — the last runtime
+    /// to shut down stops them. Call it once its runs have ended.
     public func shutdown() async {
         await scalev.shutdown()
         if ownsStore { await store?.close() }
+        for lease in threads { lease.release() }
     }
 }

@@ -1,3 +1,4 @@
+import LuaKit
 import LunasStore
 import RateBudget
 
@@ -26,6 +27,11 @@ public struct RuntimeConfiguration: Sendable {
     /// Hears each time a script's waits on a credential's budget add up to
     /// ``BudgetPacer/noticeEvery``.
     public var onBudgetWait: (@Sendable (BudgetWaitNotice) -> Void)?
+    /// The threads runs execute Lua on (default: one per core, shared by every runtime of the
+    /// process); a host may give merchant code threads of its own.
+    public var executor: LuaExecutor = .shared
+    /// The thread that ends runs at their deadlines.
+    public var watchdog: Watchdog = .shared
 
     /// A configuration.
     public init(stdlibFolder: String, scriptsFolder: String? = "scripts", workingDirectory: String = ".",
