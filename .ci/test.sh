@@ -5,7 +5,8 @@
 # `lunas` processes at once, and on two cores they would starve the others' loopback I/O) and
 # the rate-budget suites over real stores and the sandbox (their sub-second windows do not
 # survive other work's scheduling jitter), and the limits' own tests of stops by deadline + grace
-# (HardStopTests, HookBlindSpotTests: a starved process would be measured, not the stop).
+# (HardStopTests, HookBlindSpotTests: a starved process would be measured, not the stop), and the
+# examples, whose routes run merchant rules under 50 ms deadlines.
 set -eu
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -18,7 +19,7 @@ if [ -x Tests/support/postgres.sh ]; then
   trap 'Tests/support/postgres.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
 fi
 export LUNAS_TEST_POSTGRES_URL="$pg_url"
-timed='ProcessTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests'
+timed='ProcessTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests|ExamplesTests'
 log=$(mktemp /tmp/lunas-test-log.XXXXXX)
 status=0
 swift test --skip-build --skip "$timed" >"$log" 2>&1 || status=$?

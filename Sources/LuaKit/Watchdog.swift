@@ -21,6 +21,8 @@ public final class Watchdog: @unchecked Sendable {
     private var heap: [Entry] = []
     private var live: Set<UInt64> = []
     private var nextID: UInt64 = 0
+    /// The deadline the watching thread sleeps until; `nil` while it waits for one to come.
+    private var sleepsUntil: ContinuousClock.Instant?
     /// The thread running now; `nil` until the first deadline or lease, and after the last lease
     /// was released.
     private var crew: ThreadCrew?
@@ -86,7 +88,10 @@ public final class Watchdog: @unchecked Sendable {
         live.insert(entry.id)
         heap.append(entry)
         siftUp(heap.count - 1)
-        if heap.first?.id == entry.id { condition.signal() }
+        // wake the thread only if it would otherwise sleep past the new deadline: runs that
+        // follow each other then cost no wake-up each
+        // (all waiters: a stopping thread may be waiting beside the one that took over)
+        if heap.first?.id == entry.id, sleepsUntil.map({ entry.due < $0 }) ?? true { condition.broadcast() }
         return Ticket(id: entry.id, watchdog: self)
     }
 
@@ -105,8 +110,13 @@ public final class Watchdog: @unchecked Sendable {
         defer { condition.unlock() }
         while true {
             // stopped: ends once another thread took over, or no deadline is pending
-            if crew.isStopping, self.crew != nil || live.isEmpty { return }
+            if crew.isStopping, self.crew != nil || live.isEmpty {
+                // the thread that took over may be asleep on a deadline it was not told of
+                condition.broadcast()
+                return
+            }
             guard let first = heap.first else {
+                sleepsUntil = nil
                 condition.wait()
                 continue
             }
@@ -122,7 +132,9 @@ public final class Watchdog: @unchecked Sendable {
                 continue
             }
             let (seconds, attoseconds) = (first.due - now).components
+            sleepsUntil = first.due
             _ = condition.wait(until: Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18))
+            sleepsUntil = nil
         }
     }
 

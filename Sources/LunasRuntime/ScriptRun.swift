@@ -42,8 +42,13 @@ public struct ScriptRun: Sendable {
         var budgetWait = Duration.zero
     }
 
-    /// Runs the script, then its handler if one is given.
+    /// Runs the script, then its handler if one is given, all on the run's executor: one hop
+    /// there and one back, not one for each.
     func perform(handler: RunHandler? = nil) async -> Performance {
+        await withTaskExecutorPreference(options.executor) { await performHere(handler: handler) }
+    }
+
+    private func performHere(handler: RunHandler?) async -> Performance {
         let bytes: [UInt8], folder: String, chunkName: String
         switch source {
         case .file(let file):
