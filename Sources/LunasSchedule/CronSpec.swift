@@ -118,8 +118,7 @@ public struct CronSpec: Recurrence, Equatable, CustomStringConvertible {
             }
         }
         while true {
-            let candidateStart = CivilTime(year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute).wallSeconds
-            if candidateStart >= limit { return nil }
+            if t.wallSeconds >= limit { return nil }
             guard month.contains(t.month) else {
                 if let next = month.first(atOrAbove: t.month + 1) {
                     t.month = next

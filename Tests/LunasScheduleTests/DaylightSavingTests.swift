@@ -71,6 +71,16 @@ struct DaylightSavingTests {
         ])
     }
 
+    @Test("a leap day years away is found across the transitions between (no scan by minute)")
+    func leapDayAcrossTransitions() throws {
+        #expect(try fires("0 0 29 2 *", from: "2097-01-01T00:00:00+01:00", in: "Europe/Berlin", count: 2) == [
+            "2104-02-29T00:00:00+01:00", "2108-02-29T00:00:00+01:00",
+        ])
+        #expect(try fires("30 2 29 2 *", from: "2026-06-01T00:00:00-04:00", in: "America/New_York", count: 1) == [
+            "2028-02-29T02:30:00-05:00",
+        ])
+    }
+
     @Test("across a whole year in Berlin a daily 02:30 fires 365 times, once a day")
     func berlinYear() throws {
         let all = try fires("30 2 * * *", from: "2026-01-01T00:00:00+01:00", in: "Europe/Berlin", count: 365)
