@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LunasRuntime
 import LunasSchedule
 
 /// `lunas schedules`: check a schedule's spec before a rules file relies on it.
@@ -30,8 +31,11 @@ struct SchedulesCommand: ParsableCommand {
         @Argument(help: "The spec; quote a cron spec (\"0 9 * * *\") or give its fields as separate words.")
         var spec: [String]
 
-        @Option(help: "The IANA time zone the spec is read in.")
-        var zone: String = "Asia/Jakarta"
+        @Option(help: "The IANA time zone the spec is read in (default: lunas.toml's time_zone, else Asia/Jakarta).")
+        var zone: String?
+
+        @Option(help: "The configuration file (default: lunas.toml when present).")
+        var config: String?
 
         @Option(help: "Fire times after this instant, ISO 8601 with an offset: 2026-12-03T09:00:00+07:00 (default: now).")
         var from: String?
@@ -40,8 +44,15 @@ struct SchedulesCommand: ParsableCommand {
         var count: Int = 5
 
         func run() throws {
+            let configured: String?
             do {
-                let zone = try TimeZone.iana(self.zone)
+                configured = zone == nil ? try LunasConfiguration.load(path: config).timeZone : nil
+            } catch {
+                FileHandle.standardError.write(Data("lunas schedules next: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            do {
+                let zone = try TimeZone.iana(self.zone ?? configured ?? "Asia/Jakarta")
                 let start = try from.map(Self.instant) ?? Date()
                 guard (1...10_000).contains(count) else {
                     throw ScheduleError("--count \(count): must be 1-10000")

@@ -44,6 +44,20 @@ struct SchedulesCLITests {
         #expect(every.stdout == "2026-12-02T14:45:00+07:00\n2026-12-02T15:00:00+07:00\n")
     }
 
+    @Test("the configuration's time_zone is the default zone; --zone overrides it")
+    func configuredZone() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-schedules-\(UUID().uuidString).toml")
+        try "time_zone = \"Europe/Berlin\"\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let configured = try await LunasProcess.run(["schedules", "next", "@daily", "--config", file.path, "--from", "2026-12-02T12:00:00Z", "--count", "1"])
+        #expect(configured.status == 0)
+        #expect(configured.stdout == "2026-12-03T00:00:00+01:00\n")
+        let overridden = try await LunasProcess.run([
+            "schedules", "next", "@daily", "--config", file.path, "--zone", "UTC", "--from", "2026-12-02T12:00:00Z", "--count", "1",
+        ])
+        #expect(overridden.stdout == "2026-12-03T00:00:00+00:00\n")
+    }
+
     @Test("a bad spec, zone or --from: what to fix on stderr, exit 2")
     func errors() async throws {
         let spec = try await LunasProcess.run(["schedules", "next", "61 * * * *"])
