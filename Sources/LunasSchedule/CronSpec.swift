@@ -82,6 +82,7 @@ public struct CronSpec: Recurrence, Equatable, CustomStringConvertible {
     /// both occurrences of a repeated hour; one with fixed hours fires in the first only.
     public var repeatsInOverlap: Bool { hour.isWildcardOrStep }
 
+    /// The spec as written.
     public var description: String { source }
 
     /// True when the wall-clock minute of `date` in `zone` matches every field (seconds ignored).

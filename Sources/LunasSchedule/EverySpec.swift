@@ -39,6 +39,7 @@ public struct EverySpec: Recurrence, Equatable, CustomStringConvertible {
         self.seconds = total
     }
 
+    /// The spec as written.
     public var description: String { source }
 
     /// The first multiple of the period since the Unix epoch strictly after `date`.
