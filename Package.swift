@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RateBudget", targets: ["RateBudget"]),
         .library(name: "LunasTesting", targets: ["LunasTesting"]),
         .library(name: "LunasClock", targets: ["LunasClock"]),
+        .library(name: "LunasSchedule", targets: ["LunasSchedule"]),
         .library(name: "LunasExamples", targets: ["LunasExamples"]),
         .executable(name: "lunas", targets: ["lunas"]),
     ],
@@ -37,6 +38,8 @@ let package = Package(
         .target(name: "LuaKit", dependencies: ["CLua"]),
         // The time everything reads: the system's, or a test's that advances on command.
         .target(name: "LunasClock"),
+        // Cron specs and `every` durations: their next fire times in an IANA zone (Foundation only).
+        .target(name: "LunasSchedule"),
         // The one database layer: KV, vault, budget ledger (RateBudget's), jobs; SQLite or PostgreSQL.
         .target(name: "LunasStore", dependencies: [
             "LunasClock", "RateBudget",
@@ -90,7 +93,7 @@ let package = Package(
         ]),
         // `lunas auth` still reaches the vault, the OAuth flows and the store directly.
         .executableTarget(name: "lunas", dependencies: [
-            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev",
+            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -115,6 +118,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ScalevModelTests", dependencies: ["ScalevModel"]),
+        .testTarget(name: "LunasScheduleTests", dependencies: ["LunasSchedule"]),
         .testTarget(name: "ScalevTests", dependencies: [
             "Scalev", "ScalevModel", "ScalevSandbox", "LunasStore", "LunasRuntime", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

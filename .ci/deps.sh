@@ -5,7 +5,9 @@ set -eu
 want=""
 for need in "$@"; do
   case "$need" in
-    build)    pkg-config --exists lua5.4 2>/dev/null || want="$want liblua5.4-dev pkg-config" ;;
+    build)    pkg-config --exists lua5.4 2>/dev/null || want="$want liblua5.4-dev pkg-config"
+              # schedules read IANA zones (Asia/Jakarta, Europe/Berlin) from the system's tz database
+              [ -e /usr/share/zoneinfo/Asia/Jakarta ] || want="$want tzdata" ;;
     bench)    command -v lua5.4 >/dev/null 2>&1 || want="$want lua5.4"
               command -v wrk >/dev/null 2>&1 || want="$want wrk"
               command -v gcc >/dev/null 2>&1 || want="$want gcc" ;;

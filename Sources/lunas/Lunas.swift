@@ -32,12 +32,13 @@ struct Lunas: AsyncParsableCommand {
               lunas run report.lua --timeout 30 --memory 64      with a deadline and a 64 MiB cap
               lunas run sync.lua -- 2026-11-01 2026-11-30        arguments reach the script as arg[1], arg[2]
               lunas check scripts/*.lua                          syntax-check scripts without running them
+              lunas schedules next "0 9 * * MON-FRI"             the next fire times of a cron spec
 
             Exit codes: 0 success, 1 script error, 2 usage or configuration error,
             3 a limit ended the run, 130 interrupted (Ctrl-C).
             """,
         version: LunasVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self, AuthCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self, AuthCommand.self, SchedulesCommand.self])
 }
 
 enum LunasVersion {

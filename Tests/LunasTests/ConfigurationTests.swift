@@ -45,6 +45,12 @@ struct ConfigurationTests {
         #expect(try LunasConfiguration(toml: Self.sample, file: "lunas.toml").kvQuota == KVQuota(maxKeys: 10_000, maxBytes: 64 << 20))
     }
 
+    @Test("time_zone at the top level names the zone of schedules; absent, none")
+    func timeZone() throws {
+        #expect(try LunasConfiguration(toml: "time_zone = \"Europe/Berlin\"\n", file: "lunas.toml").timeZone == "Europe/Berlin")
+        #expect(try LunasConfiguration(toml: Self.sample, file: "lunas.toml").timeZone == nil)
+    }
+
     @Test("mistakes name the key and say what to write", arguments: [
         ("[credentials.main]\nkind = \"api_key\"\nsecret_evn = \"X\"\n", "credentials.main.secret_evn is not a known key (did you mean 'secret_env'?)"),
         ("[credentials.main]\nkind = \"api_key\"\nsecret = \"sk_live\"\n", "credentials.main.secret holds a secret inline"),
@@ -63,6 +69,8 @@ struct ConfigurationTests {
         ("[kv]\nmax_bytes = \"64 MiB\"\n", "kv.max_bytes must be an integer"),
         ("[kv]\nmax_key = 5\n", "kv.max_key is not a known key (did you mean 'max_keys'?)"),
         ("kv = 5\n", "kv must be a table ([kv])"),
+        ("time_zone = \"Asia/Jakata\"\n", "time_zone is 'Asia/Jakata', which is not a time zone: use an IANA name like Asia/Jakarta or Europe/Berlin"),
+        ("time_zone = 7\n", "time_zone must be a string"),
     ])
     func mistakes(_ text: String, _ expected: String) {
         #expect {

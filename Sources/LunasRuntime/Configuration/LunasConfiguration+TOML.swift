@@ -15,7 +15,7 @@ extension LunasConfiguration {
             throw ConfigurationError(file: file, message: "line \(error.source.begin.line): \(error.description)")
         }
         let top = TOMLSection(table: root, path: "", file: file)
-        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv"])
+        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv", "time_zone"])
         var configuration = LunasConfiguration(
             file: file,
             baseURL: try top.origin("base_url"),
@@ -31,6 +31,12 @@ extension LunasConfiguration {
             configuration.scripts[name] = try ScriptEntry(name: name, section: section)
         }
         if let section = try top.section("kv") { configuration.kvQuota = try KVQuota(section: section) }
+        if let zone = try top.string("time_zone") {
+            guard TimeZone(identifier: zone) != nil else {
+                throw top.error("time_zone", "is '\(zone)', which is not a time zone: use an IANA name like Asia/Jakarta or Europe/Berlin")
+            }
+            configuration.timeZone = zone
+        }
         try configuration.checkReferences()
         self = configuration
     }

@@ -24,6 +24,8 @@ public struct LunasConfiguration: Sendable, Equatable {
     public var scripts: [String: ScriptEntry]
     /// How much each `kv` namespace may hold (`[kv]` `max_keys`, `max_bytes`).
     public var kvQuota: KVQuota
+    /// The IANA time zone schedules are read in (`time_zone`, top level), when given.
+    public var timeZone: String?
 
     /// An empty configuration: everything from the environment.
     public init(file: String? = nil, baseURL: String? = nil, v2BaseURL: String? = nil, store: String? = nil,
