@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The threads Lua code runs on: dedicated threads outside Swift's cooperative pool, so that a
 /// CPU-bound script never starves the tasks doing I/O.
@@ -19,6 +20,8 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
     /// was released.
     private var crew: ThreadCrew?
     private var leases = 0
+    /// Crews told to stop that may not have ended yet (for ``stopped()``).
+    private var retired: [ThreadCrew] = []
     private let threadCount: Int
     private let stackSize: Int
     /// The per-thread key under which each of this executor's threads keeps its ``Worker``.
@@ -76,10 +79,26 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
         }
         crew = nil
         stopping.isStopping = true
-        let idle = stopping.waiting == stopping.count && head == queue.count
+        retired.removeAll(where: \.hasEnded)
+        retired.append(stopping)
+        // idle: no thread runs a job (one starting or going back for more ends at once)
+        let idle = stopping.busy.load(ordering: .acquiring) == 0 && head == queue.count
         condition.broadcast()
         condition.unlock()
-        if idle { stopping.join() } else { stopping.detach() }
+        if idle { stopping.join() } else { stopping.joinLater() }
+    }
+
+    /// Returns once every thread stopped so far has ended: at once after a release that found
+    /// its threads idle, later after one that left its threads to finish another owner's work.
+    public func stopped() async {
+        for crew in retiredCrews() { await crew.ended() }
+    }
+
+    private func retiredCrews() -> [ThreadCrew] {
+        condition.lock()
+        defer { condition.unlock() }
+        retired.removeAll(where: \.hasEnded)
+        return retired
     }
 
     /// Called with the lock held.
@@ -129,12 +148,11 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
                 }
                 return nil
             }
-            crew.waiting += 1
             condition.wait()
-            crew.waiting -= 1
         }
         let job = queue[head]
         head += 1
+        crew.busy.add(1, ordering: .relaxed)
         if head > 1024, head * 2 > queue.count {
             queue.removeFirst(head)
             head = 0
@@ -159,6 +177,8 @@ public final class LuaExecutor: TaskExecutor, @unchecked Sendable {
                     return
                 }
                 job.runSynchronously(on: executor)
+                // a job handed over next runs as part of the same work
+                if worker.next == nil { crew.busy.subtract(1, ordering: .releasing) }
             }
         }
     }

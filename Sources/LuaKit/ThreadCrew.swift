@@ -1,17 +1,22 @@
 import CLua
 import Foundation
+import Synchronization
 
 /// One start of a set of joinable threads, from their start until they are stopped and joined.
 ///
 /// The owner guards ``isStopping`` with its own lock, and its threads read it under that lock:
 /// a thread returns from its body once it sees the flag and has nothing left to do. A stopped
-/// crew is never started again; the owner starts a new one.
-final class ThreadCrew {
+/// crew is never started again; the owner starts a new one. (Unchecked: its flags are guarded by
+/// the owner's lock, its thread list is set once at the start, and its end by a mutex.)
+final class ThreadCrew: @unchecked Sendable {
     /// Set by the owner, under its lock, to tell the threads to end when idle.
     var isStopping = false
-    /// How many of the threads wait for work now (kept by the owner, under its lock).
-    var waiting = 0
+    /// How many of the threads run work now (kept by the owner: raised under its lock as a
+    /// thread takes work, lowered when the thread is done with it).
+    let busy = Atomic(0)
     private var threads: [pthread_t] = []
+    /// Whether ``join()`` has returned, and who awaits it.
+    private let joined = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// What a thread runs, handed to it through `pthread_create`'s argument.
     private final class Start {
@@ -74,10 +79,31 @@ final class ThreadCrew {
                 pthread_join(thread, nil)
             }
         }
+        let waiters = joined.withLock { joined in
+            joined.done = true
+            defer { joined.waiters = [] }
+            return joined.waiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
-    /// Lets the threads end on their own, without anyone waiting for them; instead of ``join()``.
-    func detach() {
-        for thread in threads { pthread_detach(thread) }
+    /// Joins the threads on a thread of its own, for an owner that must not wait for the work
+    /// they still hold; instead of ``join()``.
+    func joinLater() {
+        Thread.detachNewThread { self.join() }
+    }
+
+    /// Whether ``join()`` has returned.
+    var hasEnded: Bool { joined.withLock { $0.done } }
+
+    /// Returns once ``join()`` has: every thread of the crew has ended.
+    func ended() async {
+        await withCheckedContinuation { continuation in
+            let done = joined.withLock { joined in
+                if !joined.done { joined.waiters.append(continuation) }
+                return joined.done
+            }
+            if done { continuation.resume() }
+        }
     }
 }

@@ -27,6 +27,8 @@ public final class Watchdog: @unchecked Sendable {
     /// was released.
     private var crew: ThreadCrew?
     private var leases = 0
+    /// Crews told to stop that may not have ended yet (for ``stopped()``).
+    private var retired: [ThreadCrew] = []
     /// Its thread's name.
     public let name: String
 
@@ -58,11 +60,26 @@ public final class Watchdog: @unchecked Sendable {
         }
         crew = nil
         stopping.isStopping = true
+        retired.removeAll(where: \.hasEnded)
+        retired.append(stopping)
         let idle = live.isEmpty
         condition.broadcast()
         condition.unlock()
         // a pending deadline may be minutes away: the thread then ends on its own after it
-        if idle { stopping.join() } else { stopping.detach() }
+        if idle { stopping.join() } else { stopping.joinLater() }
+    }
+
+    /// Returns once every thread stopped so far has ended: at once after a release that found
+    /// its thread idle, later after one that left its thread to finish another owner's work.
+    public func stopped() async {
+        for crew in retiredCrews() { await crew.ended() }
+    }
+
+    private func retiredCrews() -> [ThreadCrew] {
+        condition.lock()
+        defer { condition.unlock() }
+        retired.removeAll(where: \.hasEnded)
+        return retired
     }
 
     /// Called with the lock held. A stopping thread sees the new one and ends.

@@ -1,35 +1,45 @@
 import Foundation
 
-/// This process's threads by name, from `/proc/self/task/*/comm` (Linux keeps 15 bytes of a
+/// This process's live threads by name, from `/proc/self/task` (Linux keeps 15 bytes of a
 /// name): what tests of "no thread left behind" read.
 public enum ProcessThreads {
-    /// The names of the threads that start with `prefix`, sorted. The listing is read three
-    /// times and the threads seen merged: a listing can miss a thread while another one ends.
+    /// The names of the live threads that start with `prefix`, sorted. A thread that is exiting
+    /// is not live: once joined it has begun its exit (the kernel's `PF_EXITING`), though `/proc`
+    /// may list it a moment longer. The listing is read three times and the threads seen
+    /// merged: a listing can miss a thread while another one ends.
     public static func named(_ prefix: String) -> [String] {
         var names: [String: String] = [:]
         for _ in 0..<3 {
             for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
-                guard let data = FileManager.default.contents(atPath: "/proc/self/task/\(task)/comm") else { continue }
-                names[task] = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+                guard let name = contents("/proc/self/task/\(task)/comm"), name.hasPrefix(prefix),
+                      let stat = contents("/proc/self/task/\(task)/stat"), isLive(stat: stat) else { continue }
+                names[task] = name
             }
         }
-        return names.values.filter { $0.hasPrefix(prefix) }.sorted()
+        return names.values.sorted()
     }
 
-    /// Whether no thread named `prefix…` is left. Their owner has joined them already; the
-    /// kernel drops a joined thread from `/proc` a moment after the join returns, which nothing
-    /// can be awaited for: so a few short looks, within a second.
-    public static func end(named prefix: String) async -> Bool {
-        for _ in 0..<100 {
-            if named(prefix).isEmpty { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+    /// Whether no live thread named `prefix…` is left.
+    public static func gone(named prefix: String) -> Bool {
+        named(prefix).isEmpty
     }
 
     /// The calling thread's name.
     public static var current: String {
-        let data = FileManager.default.contents(atPath: "/proc/thread-self/comm") ?? Data()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        contents("/proc/thread-self/comm") ?? ""
+    }
+
+    /// Whether a task's `stat` line says it runs: not a zombie or dead, and not exiting (field 9,
+    /// the flags, without `PF_EXITING`). The fields start after the name's closing parenthesis.
+    private static func isLive(stat: String) -> Bool {
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 6, let flags = UInt64(fields[6]) else { return false }
+        let exiting: UInt64 = 0x4
+        return fields[0] != "Z" && fields[0] != "X" && flags & exiting == 0
+    }
+
+    private static func contents(_ path: String) -> String? {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines) }
     }
 }

@@ -8,6 +8,8 @@ import Testing
 /// released; a later lease, or a later run, starts them again. The same for a watchdog's thread.
 /// Serialized: the kernel's listing of a process's threads can skip one while others end, and
 /// these tests start and end many.
+/// `stopped()` before each look at the threads: one that was finishing a job (its last resume)
+/// as the last lease went ends just after the release.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ThreadLeaseTests {
     @Test func theThreadsRunWhileALeaseIsHeldAndEndWithTheLast() async throws {
         let executor = LuaExecutor(threads: 2, name: "lease-run")
@@ -21,13 +23,15 @@ import Testing
         #expect(ProcessThreads.named("lease-run").count == 2)
 
         second.release()
-        #expect(await ProcessThreads.end(named: "lease-run"), "\(ProcessThreads.named("lease-run")) left after the last release")
+        await executor.stopped()
+        #expect(ProcessThreads.gone(named: "lease-run"), "\(ProcessThreads.named("lease-run")) left after the last release")
 
         let third = executor.lease()
         #expect(ProcessThreads.named("lease-run").count == 2)
         #expect(try await runsOnItsThreads(executor, prefix: "lease-run"))
         third.release()
-        #expect(await ProcessThreads.end(named: "lease-run"))
+        await executor.stopped()
+        #expect(ProcessThreads.gone(named: "lease-run"))
     }
 
     @Test func theLastReleaseReturnsOnceItsThreadsHaveEnded() async throws {
@@ -39,6 +43,7 @@ import Testing
             let lease = executor.lease()
             #expect(try await runsOnItsThreads(executor, prefix: "lease-join"))
             lease.release()
+            await executor.stopped()
         }
         #expect(released == nil)
     }
@@ -57,7 +62,8 @@ import Testing
 
         // a runtime leases it and shuts down: its threads end; an unleased run starts them again
         executor.lease().release()
-        #expect(await ProcessThreads.end(named: "lease-free"))
+        await executor.stopped()
+        #expect(ProcessThreads.gone(named: "lease-free"))
         #expect(try await runsOnItsThreads(executor, prefix: "lease-free"))
         #expect(ProcessThreads.named("lease-free") == ["lease-free-0"])
         executor.lease().release()
@@ -78,7 +84,8 @@ import Testing
         let run = Task { try await state.run("local v = wait() return v, thread()") }
         for await _ in parked { break }
         lease.release()
-        #expect(await ProcessThreads.end(named: "lease-park"))
+        await executor.stopped()
+        #expect(ProcessThreads.gone(named: "lease-park"))
         answering.yield(42)
         #expect(try await run.value == [42, "lease-park-0"])
         executor.lease().release()
@@ -101,7 +108,8 @@ import Testing
         // the release returned while the script still runs: it can end only once told to
         finish.set()
         #expect(try await run.value == ["lease-busy-0"])
-        #expect(await ProcessThreads.end(named: "lease-busy"))
+        await executor.stopped()
+        #expect(ProcessThreads.gone(named: "lease-busy"))
     }
 
     @Test func aLeaseTakenWhileTheLastIsReleasedGetsRunningThreads() async throws {
@@ -116,7 +124,8 @@ import Testing
             #expect(try await runsOnItsThreads(executor, prefix: "lease-race"), "round \(round)")
         }
         lease.release()
-        #expect(await ProcessThreads.end(named: "lease-race"))
+        await executor.stopped()
+        #expect(ProcessThreads.gone(named: "lease-race"))
     }
 
     @Test func aWatchdogThreadRunsWhileLeasedAndItsDeadlinesStillFire() async throws {
@@ -128,7 +137,8 @@ import Testing
         let error = try await stopError(state, "while true do end")
         #expect(error?.kind == .limit(.deadline(.milliseconds(50))))
         lease.release()
-        #expect(await ProcessThreads.end(named: "lease-watch"))
+        await watchdog.stopped()
+        #expect(ProcessThreads.gone(named: "lease-watch"))
 
         // unleased: the next deadline starts the thread again, and it keeps it
         let again = try LuaState(limits: LuaLimits(deadline: .milliseconds(50)), watchdog: watchdog)
@@ -147,7 +157,8 @@ import Testing
         for await _ in started { break }
         lease.release()
         #expect(try await run.value?.kind == .limit(.deadline(.milliseconds(300))))
-        #expect(await ProcessThreads.end(named: "lease-late"))
+        await watchdog.stopped()
+        #expect(ProcessThreads.gone(named: "lease-late"))
     }
 }
 
