@@ -6,7 +6,8 @@
 # the rate-budget suites over real stores and the sandbox (their sub-second windows do not
 # survive other work's scheduling jitter), and the limits' own tests of stops by deadline + grace
 # (HardStopTests, HookBlindSpotTests: a starved process would be measured, not the stop), and the
-# examples, whose routes run merchant rules under 50 ms deadlines.
+# examples, whose routes run merchant rules under 50 ms deadlines, and the cancelled-call tests,
+# which time how soon a cancel ends a run.
 set -eu
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -19,7 +20,7 @@ if [ -x Tests/support/postgres.sh ]; then
   trap 'Tests/support/postgres.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
 fi
 export LUNAS_TEST_POSTGRES_URL="$pg_url"
-timed='ProcessTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests|ExamplesTests'
+timed='ProcessTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests|ExamplesTests|CancelledCallTests'
 log=$(mktemp /tmp/lunas-test-log.XXXXXX)
 status=0
 swift test --skip-build --skip "$timed" >"$log" 2>&1 || status=$?
