@@ -15,14 +15,33 @@ public struct ClaimedJob: Sendable, Equatable {
     public var leaseToken: Int64
     /// When the lease lapses unless extended (the heartbeat).
     public var leaseExpiresAt: Date
+    /// The rules file it runs.
+    public var script: String
+    /// The handler it runs.
+    public var handler: String
+    /// What made it.
+    public var trigger: String
+    /// How many attempts it may take before it is dead. A job whose lapsed lease is reclaimed
+    /// may be claimed more often (`attempts` past this): the cut run was not a finished attempt.
+    public var maxAttempts: Int
 
     /// A claimed job.
-    public init(id: Int64, queue: String, payload: String, attempts: Int, leaseToken: Int64, leaseExpiresAt: Date) {
+    public init(
+        id: Int64, queue: String, payload: String, attempts: Int, leaseToken: Int64, leaseExpiresAt: Date,
+        script: String = "", handler: String = "", trigger: String = "", maxAttempts: Int = 5
+    ) {
         self.id = id
         self.queue = queue
         self.payload = payload
         self.attempts = attempts
         self.leaseToken = leaseToken
         self.leaseExpiresAt = leaseExpiresAt
+        self.script = script
+        self.handler = handler
+        self.trigger = trigger
+        self.maxAttempts = maxAttempts
     }
+
+    /// Whether this claim is the job's last attempt: a retry now makes it dead.
+    public var isLastAttempt: Bool { attempts >= maxAttempts }
 }

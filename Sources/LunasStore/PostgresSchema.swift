@@ -114,6 +114,55 @@ enum PostgresSchema {
             counting("lunas_kv_locks", size: "octet_length(ROW.name)"),
             "CREATE TRIGGER lunas_kv_usage AFTER INSERT OR DELETE OR UPDATE OF ns, name ON lunas_kv_locks FOR EACH ROW EXECUTE FUNCTION lunas_kv_usage_of_lunas_kv_locks()",
         ]),
+        (6, "runner: jobs with retries, script versions, runs, run logs, schedules, webhook events", [
+            "DROP TABLE lunas_run_logs, lunas_webhook_events, lunas_runs, lunas_schedules",
+            "ALTER TABLE lunas_jobs DROP CONSTRAINT lunas_jobs_state_check",
+            "UPDATE lunas_jobs SET state = 'dead' WHERE state = 'failed'",
+            "ALTER TABLE lunas_jobs RENAME COLUMN error TO last_error",
+            """
+            ALTER TABLE lunas_jobs
+                ADD COLUMN script text NOT NULL DEFAULT '', ADD COLUMN handler text NOT NULL DEFAULT '',
+                ADD COLUMN trigger text NOT NULL DEFAULT '', ADD COLUMN max_attempts integer NOT NULL DEFAULT 5,
+                ADD COLUMN last_run_id bigint,
+                ADD CONSTRAINT lunas_jobs_state_check CHECK (state IN ('ready', 'running', 'done', 'dead'))
+            """,
+            "CREATE INDEX lunas_jobs_by_handler ON lunas_jobs (handler, state)",
+            """
+            CREATE TABLE lunas_script_versions (
+                hash text PRIMARY KEY, script text NOT NULL, source text NOT NULL, created_at bigint NOT NULL)
+            """,
+            """
+            CREATE TABLE lunas_runs (
+                id bigserial PRIMARY KEY, job_id bigint, script text NOT NULL, version text NOT NULL,
+                handler text NOT NULL, trigger text NOT NULL, credential text, attempt integer NOT NULL,
+                worker text NOT NULL, started_at bigint NOT NULL, ended_at bigint NOT NULL, outcome text NOT NULL,
+                limit_kind text, error text, traceback text, api_calls integer NOT NULL, budget_wait_ms bigint NOT NULL,
+                input text NOT NULL, logs_dropped integer NOT NULL)
+            """,
+            "CREATE INDEX lunas_runs_by_start ON lunas_runs (started_at, id)",
+            "CREATE INDEX lunas_runs_by_script ON lunas_runs (script, started_at, id)",
+            "CREATE INDEX lunas_runs_by_outcome ON lunas_runs (outcome, started_at, id)",
+            """
+            CREATE TABLE lunas_run_logs (
+                run_id bigint NOT NULL REFERENCES lunas_runs (id) ON DELETE CASCADE, seq integer NOT NULL,
+                at bigint NOT NULL, kind text NOT NULL, level text, message text NOT NULL, fields text NOT NULL,
+                location text NOT NULL, text text NOT NULL,
+                PRIMARY KEY (run_id, seq))
+            """,
+            """
+            CREATE TABLE lunas_schedules (
+                name text PRIMARY KEY, script text NOT NULL, kind text NOT NULL, spec text NOT NULL, zone text NOT NULL,
+                last_slot bigint, paused boolean NOT NULL DEFAULT false, missed integer NOT NULL DEFAULT 0,
+                overlap_skipped integer NOT NULL DEFAULT 0, last_outcome text, last_run_id bigint,
+                updated_at bigint NOT NULL)
+            """,
+            """
+            CREATE TABLE lunas_webhook_events (
+                id bigserial PRIMARY KEY, source text NOT NULL, event_id text NOT NULL, event text NOT NULL,
+                payload text NOT NULL, received_at bigint NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX lunas_webhook_events_once ON lunas_webhook_events (source, event_id)",
+        ]),
     ]
 
     /// The trigger function that keeps `lunas_kv_usage` in step with the rows of `table`, whose
@@ -141,7 +190,8 @@ enum PostgresSchema {
         [("lunas.kv_max_keys", String(quota.maxKeys)), ("lunas.kv_max_bytes", String(quota.maxBytes))]
     }
 
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+    /// Applies pending migrations up to `newest`.
+    static func migrate(_ connection: PostgresConnection, logger: Logger, upTo newest: Int = .max) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
         try await connection.query("""
             CREATE TABLE IF NOT EXISTS lunas_migrations (
@@ -149,7 +199,7 @@ enum PostgresSchema {
             """, logger: logger)
         let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM lunas_migrations", logger: logger).collect()
         let applied = Int(try rows.first?.decode(Int32.self) ?? 0)
-        for migration in migrations where migration.version > applied {
+        for migration in migrations where migration.version > applied && migration.version <= newest {
             for statement in migration.sql {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }

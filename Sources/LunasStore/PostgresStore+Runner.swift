@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 import RateBudget
 
-// The vault's rows, the rate ledger and the job queue on PostgreSQL.
+// The vault's rows and the rate ledger on PostgreSQL (the runner's tables: PostgresStore+Jobs.swift and beside it).
 extension PostgresStore {
     public func loadCredential(_ name: String) async throws -> SealedCredential? {
         let rows = try await rows("SELECT sealed, version FROM lunas_credentials WHERE name = \(name)")
@@ -69,57 +69,5 @@ extension PostgresStore {
                 """, logger: logger)
             return RateLedgerRules.grant(request, now: now, planner: planner, granted: granted)
         }
-    }
-
-    public func enqueue(_ job: JobRequest) async throws -> Int64? {
-        let runAt = job.runAt?.milliseconds
-        return try await rows("""
-            INSERT INTO lunas_jobs (queue, payload, run_at, unique_key, created_at)
-            VALUES (\(job.queue), \(job.payload), coalesce(\(runAt)::bigint, lunas_now_ms(\(fixedNow))), \(job.uniqueKey), lunas_now_ms(\(fixedNow)))
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-            RETURNING id
-            """).first?.decode(Int64.self)
-    }
-
-    public func claimJob(queue: String, lease: Duration, worker: String) async throws -> ClaimedJob? {
-        guard let ms = try KVNames.checkTTL(lease) else { return nil }
-        let rows = try await rows("""
-            UPDATE lunas_jobs SET state = 'running', attempts = attempts + 1,
-                lease_token = nextval('lunas_version_seq'), lease_expires_at = lunas_now_ms(\(fixedNow)) + \(ms), worker = \(worker)
-            WHERE id = (
-                SELECT id FROM lunas_jobs
-                WHERE queue = \(queue) AND ((state = 'ready' AND run_at <= lunas_now_ms(\(fixedNow)))
-                   OR (state = 'running' AND lease_expires_at <= lunas_now_ms(\(fixedNow))))
-                ORDER BY run_at, id
-                FOR UPDATE SKIP LOCKED LIMIT 1)
-            RETURNING id, payload, attempts, lease_token, lease_expires_at
-            """)
-        guard let row = rows.first else { return nil }
-        let (id, payload, attempts, token, expires) = try row.decode((Int64, String, Int32, Int64, Int64).self)
-        return ClaimedJob(id: id, queue: queue, payload: payload, attempts: Int(attempts), leaseToken: token,
-                          leaseExpiresAt: Date(milliseconds: expires))
-    }
-
-    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> ClaimedJob? {
-        guard let ms = try KVNames.checkTTL(lease) else { return nil }
-        let rows = try await rows("""
-            UPDATE lunas_jobs SET lease_expires_at = lunas_now_ms(\(fixedNow)) + \(ms)
-            WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken) AND lease_expires_at > lunas_now_ms(\(fixedNow))
-            RETURNING lease_expires_at
-            """)
-        guard let row = rows.first else { return nil }
-        var extended = job
-        extended.leaseExpiresAt = Date(milliseconds: try row.decode(Int64.self))
-        return extended
-    }
-
-    public func completeJob(_ job: ClaimedJob, error: String?) async throws -> Bool {
-        let state = error == nil ? "done" : "failed"
-        return try await !rows("""
-            UPDATE lunas_jobs SET state = \(state), error = \(error), finished_at = lunas_now_ms(\(fixedNow)),
-                lease_token = NULL, lease_expires_at = NULL
-            WHERE id = \(job.id) AND state = 'running' AND lease_token = \(job.leaseToken)
-            RETURNING 1
-            """).isEmpty
     }
 }

@@ -63,6 +63,56 @@ enum SQLiteSchema {
             \(counting("lunas_kv", name: "key", value: "value"))
             \(counting("lunas_kv_locks", name: "name"))
             """),
+        (6, "runner: jobs with retries, script versions, runs, run logs, schedules, webhook events", """
+            DROP TABLE lunas_run_logs;
+            DROP TABLE lunas_webhook_events;
+            DROP TABLE lunas_runs;
+            DROP TABLE lunas_schedules;
+            CREATE TABLE lunas_jobs_6 (
+                id INTEGER PRIMARY KEY, queue TEXT NOT NULL, payload TEXT NOT NULL,
+                script TEXT NOT NULL DEFAULT '', handler TEXT NOT NULL DEFAULT '', trigger TEXT NOT NULL DEFAULT '',
+                state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'running', 'done', 'dead')),
+                run_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL DEFAULT 5,
+                unique_key TEXT, lease_token INTEGER, lease_expires_at INTEGER, worker TEXT,
+                last_error TEXT, last_run_id INTEGER, created_at INTEGER NOT NULL, finished_at INTEGER);
+            INSERT INTO lunas_jobs_6 (id, queue, payload, state, run_at, attempts, unique_key, lease_token,
+                                      lease_expires_at, worker, last_error, created_at, finished_at)
+                SELECT id, queue, payload, CASE state WHEN 'failed' THEN 'dead' ELSE state END, run_at, attempts, unique_key,
+                       lease_token, lease_expires_at, worker, error, created_at, finished_at
+                FROM lunas_jobs;
+            DROP TABLE lunas_jobs;
+            ALTER TABLE lunas_jobs_6 RENAME TO lunas_jobs;
+            CREATE UNIQUE INDEX lunas_jobs_unique_key ON lunas_jobs (unique_key) WHERE unique_key IS NOT NULL;
+            CREATE INDEX lunas_jobs_due ON lunas_jobs (queue, state, run_at);
+            CREATE INDEX lunas_jobs_by_handler ON lunas_jobs (handler, state);
+            CREATE TABLE lunas_script_versions (
+                hash TEXT PRIMARY KEY, script TEXT NOT NULL, source TEXT NOT NULL, created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE lunas_runs (
+                id INTEGER PRIMARY KEY, job_id INTEGER, script TEXT NOT NULL, version TEXT NOT NULL,
+                handler TEXT NOT NULL, trigger TEXT NOT NULL, credential TEXT, attempt INTEGER NOT NULL,
+                worker TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL, outcome TEXT NOT NULL,
+                limit_kind TEXT, error TEXT, traceback TEXT, api_calls INTEGER NOT NULL, budget_wait_ms INTEGER NOT NULL,
+                input TEXT NOT NULL, logs_dropped INTEGER NOT NULL);
+            CREATE INDEX lunas_runs_by_start ON lunas_runs (started_at);
+            CREATE INDEX lunas_runs_by_script ON lunas_runs (script, started_at);
+            CREATE INDEX lunas_runs_by_outcome ON lunas_runs (outcome, started_at);
+            CREATE TABLE lunas_run_logs (
+                run_id INTEGER NOT NULL REFERENCES lunas_runs (id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+                at INTEGER NOT NULL, kind TEXT NOT NULL, level TEXT, message TEXT NOT NULL, fields TEXT NOT NULL,
+                location TEXT NOT NULL, text TEXT NOT NULL,
+                PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+            CREATE TABLE lunas_schedules (
+                name TEXT PRIMARY KEY, script TEXT NOT NULL, kind TEXT NOT NULL, spec TEXT NOT NULL, zone TEXT NOT NULL,
+                last_slot INTEGER, paused INTEGER NOT NULL DEFAULT 0, missed INTEGER NOT NULL DEFAULT 0,
+                overlap_skipped INTEGER NOT NULL DEFAULT 0, last_outcome TEXT, last_run_id INTEGER,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE lunas_webhook_events (
+                id INTEGER PRIMARY KEY, source TEXT NOT NULL, event_id TEXT NOT NULL, event TEXT NOT NULL,
+                payload TEXT NOT NULL, received_at INTEGER NOT NULL);
+            CREATE UNIQUE INDEX lunas_webhook_events_once ON lunas_webhook_events (source, event_id);
+            """),
     ]
 
     /// Triggers that keep `lunas_kv_usage` in step with the rows of `table`.
@@ -116,15 +166,15 @@ enum SQLiteSchema {
     /// The message of the quota's triggers for `limit`.
     static func quotaMessage(_ limit: KVQuota.Limit) -> String { "lunas kv quota: \(limit.rawValue)" }
 
-    /// Applies pending migrations, recording them as applied at `now` (ms).
-    static func migrate(_ db: Database, now: Int64) throws {
+    /// Applies pending migrations up to `newest`, recording them as applied at `now` (ms).
+    static func migrate(_ db: Database, now: Int64, upTo newest: Int = .max) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS lunas_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
             """)
         try db.inTransaction(.immediate) {
             let applied = try Int.fetchOne(db, sql: "SELECT max(version) FROM lunas_migrations") ?? 0
-            for migration in migrations where migration.version > applied {
+            for migration in migrations where migration.version > applied && migration.version <= newest {
                 try db.execute(sql: migration.sql)
                 try db.execute(
                     sql: "INSERT INTO lunas_migrations (version, name, applied_at) VALUES (?, ?, ?)",

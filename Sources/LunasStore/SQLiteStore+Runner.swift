@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import RateBudget
 
-// The vault's rows, the rate ledger and the job queue on SQLite. Each is one IMMEDIATE
-// transaction, which serialises it against every other writer of the file.
+// The vault's rows and the rate ledger on SQLite (the runner's tables are in SQLiteStore+Jobs.swift
+// and beside it). Each is one IMMEDIATE transaction, which serialises it against every other writer
+// of the file.
 extension SQLiteStore {
     public func loadCredential(_ name: String) async throws -> SealedCredential? {
         try await pool.read { db in
@@ -57,60 +58,6 @@ extension SQLiteStore {
             try db.cachedStatement(sql: "DELETE FROM lunas_rate_slots WHERE credential = ? AND at <= ?").execute(
                            arguments: [request.credential, now - RateLedgerRules.retention])
             return RateLedgerRules.grant(request, now: now, planner: planner, granted: granted)
-        }
-    }
-
-    public func enqueue(_ job: JobRequest) async throws -> Int64? {
-        try await pool.write { db in
-            let now = self.now()
-            try db.cachedStatement(sql: """
-                INSERT INTO lunas_jobs (queue, payload, run_at, unique_key, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-                """).execute(arguments: [job.queue, job.payload, job.runAt.map(\.milliseconds) ?? now, job.uniqueKey, now])
-            return db.changesCount > 0 ? db.lastInsertedRowID : nil
-        }
-    }
-
-    public func claimJob(queue: String, lease: Duration, worker: String) async throws -> ClaimedJob? {
-        guard let ms = try KVNames.checkTTL(lease) else { return nil }
-        return try await pool.write { db in
-            let now = self.now()
-            guard let id = try Int64.fetchOne(try db.cachedStatement(sql: """
-                SELECT id FROM lunas_jobs
-                WHERE queue = ? AND ((state = 'ready' AND run_at <= ?) OR (state = 'running' AND lease_expires_at <= ?))
-                ORDER BY run_at, id LIMIT 1
-                """), arguments: [queue, now, now]) else { return nil }
-            let token = try Self.nextVersion(db)
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: """
-                UPDATE lunas_jobs SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?, worker = ?
-                WHERE id = ? RETURNING payload, attempts
-                """), arguments: [token, now + ms, worker, id]) else { return nil }
-            return ClaimedJob(id: id, queue: queue, payload: row[0], attempts: row[1], leaseToken: token, leaseExpiresAt: Date(milliseconds: now + ms))
-        }
-    }
-
-    public func extendLease(_ job: ClaimedJob, by lease: Duration) async throws -> ClaimedJob? {
-        guard let ms = try KVNames.checkTTL(lease) else { return nil }
-        return try await pool.write { db in
-            let now = self.now()
-            try db.cachedStatement(sql: """
-                UPDATE lunas_jobs SET lease_expires_at = ?
-                WHERE id = ? AND state = 'running' AND lease_token = ? AND lease_expires_at > ?
-                """).execute(arguments: [now + ms, job.id, job.leaseToken, now])
-            guard db.changesCount > 0 else { return nil }
-            var extended = job
-            extended.leaseExpiresAt = Date(milliseconds: now + ms)
-            return extended
-        }
-    }
-
-    public func completeJob(_ job: ClaimedJob, error: String?) async throws -> Bool {
-        try await pool.write { db in
-            try db.cachedStatement(sql: """
-                UPDATE lunas_jobs SET state = ?, error = ?, finished_at = ?, lease_token = NULL, lease_expires_at = NULL
-                WHERE id = ? AND state = 'running' AND lease_token = ?
-                """).execute(arguments: [error == nil ? "done" : "failed", error, self.now(), job.id, job.leaseToken])
-            return db.changesCount > 0
         }
     }
 }

@@ -4,7 +4,7 @@ import RateBudget
 /// rate-budget ledger and the runner's tables, on SQLite or PostgreSQL with the same semantics.
 ///
 /// Open one with ``StoreLocation/open(options:)``; migrations are applied on open.
-public protocol Store: KeyValueStore, CredentialStorage, RateLedger, JobQueue {
+public protocol Store: KeyValueStore, CredentialStorage, RateLedger, RunnerStore {
     /// Which backend this is.
     var location: StoreLocation { get }
     /// The schema version after the migrations of this build.
