@@ -127,7 +127,10 @@ let package = Package(
             "RateBudget", "ScalevModel", "ScalevSandbox", "LunasClock", "LunasStore", "LunasTesting",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "LunasStoreTests", dependencies: ["LunasClock", "LunasStore", "RateBudget", "ScalevModel", "LunasTesting"]),
+        .testTarget(name: "LunasStoreTests", dependencies: [
+            "LunasClock", "LunasStore", "RateBudget", "ScalevModel", "LunasTesting",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "LunasTestingTests", dependencies: [
             "LunasTesting", "LunasStore", "ScalevSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
