@@ -130,6 +130,7 @@ let package = Package(
         .testTarget(name: "LunasStoreTests", dependencies: [
             "LunasClock", "LunasStore", "RateBudget", "ScalevModel", "LunasTesting",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "LunasTestingTests", dependencies: [
             "LunasTesting", "LunasStore", "ScalevSandbox",

@@ -20,7 +20,12 @@ public final class PostgresStore: Store {
     /// Connects to the database at `url` (`postgres://user:password@host:port/database`,
     /// `?sslmode=require` for TLS) and applies pending migrations. A server that cannot be
     /// reached within ``StoreOptions/connectTimeout`` is ``StoreError/unreachable(host:port:reason:)``.
-    public init(url: String, options: StoreOptions = StoreOptions()) async throws {
+    public convenience init(url: String, options: StoreOptions = StoreOptions()) async throws {
+        try await self.init(url: url, options: options, migratingUpTo: .max)
+    }
+
+    /// Connects and applies the pending migrations up to `newest` (tests make an old schema with it).
+    init(url: String, options: StoreOptions, migratingUpTo newest: Int) async throws {
         try await PostgresProbe(url: url, timeout: options.connectTimeout).connect()
         var configuration = try Self.configuration(url: url)
         configuration.options.maximumConnections = max(1, options.maxConnections)
@@ -35,7 +40,7 @@ public final class PostgresStore: Store {
         let runner = Task.detached { await client.run() }
         tasks.withLock { $0.append(runner) }
         do {
-            try await transaction { connection in try await PostgresSchema.migrate(connection, logger: logger) }
+            try await transaction { connection in try await PostgresSchema.migrate(connection, logger: logger, upTo: newest) }
         } catch {
             await close()
             throw error

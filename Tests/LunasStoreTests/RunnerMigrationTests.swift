@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresNIO
 @testable import LunasStore
 import LunasTesting
 import Testing
@@ -51,5 +52,45 @@ import Testing
         #expect(try await again.schemaVersion() == 6)
         #expect(try await again.jobs(JobQuery()).count == 4)
         await again.close()
+    }
+
+    @Test(.enabled(if: StoreBackend.postgresURL != nil))
+    func aPostgresDatabaseAtMigration5MigratesTo6WithItsJobs() async throws {
+        let url = try #require(StoreBackend.postgresURL)
+        let database = "lunas_m5_\(UUID().uuidString.prefix(8).lowercased())"
+        let server = try await PostgresStore(url: url, options: StoreBackend.testOptions)
+        _ = try await server.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \(database)"))
+        var components = try #require(URLComponents(string: url))
+        components.path = "/" + database
+        let oldURL = try #require(components.string)
+        do {
+            let old = try await PostgresStore(url: oldURL, options: StoreBackend.testOptions, migratingUpTo: 5)
+            #expect(try await old.schemaVersion() == 5)
+            _ = try await old.rows(PostgresQuery(unsafeSQL: """
+                INSERT INTO lunas_jobs (id, queue, payload, state, run_at, attempts, unique_key, lease_token, lease_expires_at, worker, error, created_at, finished_at)
+                VALUES (1, 'scripts', '{"a":1}', 'ready', 1000, 0, 'cron:report:1', NULL, NULL, NULL, NULL, 900, NULL),
+                       (2, 'scripts', '{"c":3}', 'failed', 1000, 1, NULL, NULL, NULL, 'w1', 'boom', 900, 1200)
+                """))
+            _ = try await old.rows(PostgresQuery(unsafeSQL: "SELECT setval('lunas_jobs_id_seq', 2)"))
+            await old.close()
+
+            let store = try await PostgresStore(url: oldURL, options: StoreBackend.testOptions)
+            #expect(try await store.schemaVersion() == 6)
+            let jobs = try await store.jobs(JobQuery()).sorted { $0.id < $1.id }
+            #expect(jobs.map(\.state) == [.ready, .dead])
+            #expect(jobs[0].uniqueKey == "cron:report:1" && jobs[1].lastError == "boom" && jobs[1].maxAttempts == 5)
+            #expect(try await store.enqueue(JobRequest(queue: "scripts", payload: "{}", uniqueKey: "cron:report:1")) == nil)
+            #expect(try await store.claimJobs(queue: "scripts", limit: 10, lease: .seconds(30), worker: "w").map(\.id) == [1])
+            await store.close()
+        } catch {
+            await dropDatabase(database, on: server)
+            throw error
+        }
+        await dropDatabase(database, on: server)
+    }
+
+    private func dropDatabase(_ database: String, on server: PostgresStore) async {
+        _ = try? await server.rows(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"))
+        await server.close()
     }
 }
