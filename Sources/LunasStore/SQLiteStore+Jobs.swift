@@ -15,9 +15,16 @@ extension SQLiteStore {
         guard try RunnerChecks.claimLimit(limit) > 0 else { return [] }
         return try await pool.write { db in
             let now = self.now()
+            // Two searches of the due index (an OR of the two would scan the table, done jobs and all).
             let ids = try Int64.fetchAll(try db.cachedStatement(sql: """
-                SELECT id FROM lunas_jobs
-                WHERE queue = :queue AND ((state = 'ready' AND run_at <= :now) OR (state = 'running' AND lease_expires_at <= :now))
+                SELECT id FROM (
+                    SELECT id, run_at FROM (
+                        SELECT id, run_at FROM lunas_jobs WHERE queue = :queue AND state = 'ready' AND run_at <= :now
+                        ORDER BY run_at, id LIMIT :limit)
+                    UNION ALL
+                    SELECT id, run_at FROM (
+                        SELECT id, run_at FROM lunas_jobs WHERE queue = :queue AND state = 'running' AND lease_expires_at <= :now
+                        ORDER BY run_at, id LIMIT :limit))
                 ORDER BY run_at, id LIMIT :limit
                 """), arguments: ["queue": queue, "now": now, "limit": limit])
             guard !ids.isEmpty else { return [] }
