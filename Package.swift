@@ -94,7 +94,7 @@ let package = Package(
         ]),
         // `lunas auth` still reaches the vault, the OAuth flows and the store directly.
         .executableTarget(name: "lunas", dependencies: [
-            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule",
+            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule", "ScalevModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -106,7 +106,8 @@ public struct ScriptRun: Sendable {
                 throw LuaError(.usage, "\(source.name):\(line): \(ScriptNamespace.outside(source.name, folders: namespaceFolders))")
             }
             // granted Scalev with no credential in it, a script that uses scalev cannot do its work
-            if let scalev = options.scalev, scalev.grants.isEmpty, let line = reach.firstRead(of: "scalev") {
+            // (a rules file's handlers say so when called: its top level may list its rules)
+            if registry == nil, let scalev = options.scalev, scalev.grants.isEmpty, let line = reach.firstRead(of: "scalev") {
                 throw ScriptError.noCredential("\(source.name):\(line)")
             }
             var results = try await state.run(chunk, arguments: options.arguments.map { .string(LuaString($0)) })

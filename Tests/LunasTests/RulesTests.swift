@@ -263,3 +263,13 @@ import Testing
         #expect(ScriptSource.snapshot("", file: file).name == file)
     }
 }
+
+extension RulesTests {
+    @Test func theExampleRulesFileLoads() async throws {
+        let file = LunasBinary.packageRoot.appendingPathComponent("scripts/rules/paid_orders.lua").path
+        let rules = try await runtime.loadRules(RunRequest(source: .file(file), output: RunTranscript().output), script: "rules/paid_orders").get()
+        #expect(rules.rules.map(\.name) == ["rules/paid_orders:on:order.payment_status_changed", "rules/paid_orders:job:follow_up", "morning_count"])
+        #expect(rules.rule(named: "morning_count")?.zone == "Asia/Jakarta")
+        #expect(rules.rules(matching: "order.payment_status_changed").first?.attempts == 3)
+    }
+}
