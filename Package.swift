@@ -80,8 +80,9 @@ let package = Package(
         ]),
         // The automation runtime: script runs and the Lua-facing modules.
         .target(name: "LunasRuntime", dependencies: [
-            "LuaKit", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "RateBudget",
+            "LuaKit", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "RateBudget", "LunasSchedule",
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,7 +94,7 @@ let package = Package(
         ]),
         // `lunas auth` still reaches the vault, the OAuth flows and the store directly.
         .executableTarget(name: "lunas", dependencies: [
-            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule",
+            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule", "ScalevModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),

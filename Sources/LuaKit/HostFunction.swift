@@ -143,6 +143,11 @@ public struct LuaCall {
         try host.state.suspend(self, name: host.name, operation: operation)
     }
 
+    /// Where the script called this function: the chunk (`file.lua`, as error positions name
+    /// it) and line of the nearest Lua function on the stack, skipping C functions such as
+    /// `pcall` and the host's wrappers; `nil` when no script function is on the stack.
+    public var callerLocation: (source: String, line: Int)? { LuaStack(L: L).location(level: 1) }
+
     /// The error Lua's own functions raise for a bad argument.
     public func argumentError(_ index: Int32, expected: String) -> LuaError {
         let got = lua_type(L, index) <= LUA_TNIL ? "no value" : typeName(index)

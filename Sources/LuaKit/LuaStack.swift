@@ -142,16 +142,23 @@ struct LuaStack {
     /// `file.lua:12: ` for the nearest Lua function from `level` frames up (skipping C functions
     /// such as `pcall`, and the host's wrappers), or an empty string.
     func position(level: Int32) -> String {
+        guard let (source, line) = location(level: level) else { return "" }
+        return "\(source):\(line): "
+    }
+
+    /// The chunk (its short source, `file.lua`) and line of the nearest Lua function from
+    /// `level` frames up, skipping C functions and the host's wrappers; `nil` when there is none.
+    func location(level: Int32) -> (source: String, line: Int)? {
         var ar = lua_Debug()
         var level = level
         while true {
-            guard lua_getstack(L, level, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0 else { return "" }
+            guard lua_getstack(L, level, &ar) != 0, lua_getinfo(L, "Sl", &ar) != 0 else { return nil }
             if ar.currentline > 0 && !Self.isHostModule(ar.source) { break }
             level += 1
         }
         let source = withUnsafeBytes(of: &ar.short_src) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        return "\(source):\(ar.currentline): "
+        return (source, Int(ar.currentline))
     }
 }

@@ -24,6 +24,8 @@ public struct KVModule: ScriptModule {
     public let owner: String
     /// In a dry run, where each write goes instead of the store (one line each); `nil` writes.
     public let dryRun: (@Sendable (String) -> Void)?
+    /// A rules file's top-level gate: closed, every `kv` call fails.
+    var gate: TopLevelGate?
 
     /// A module for the script with this namespace; with `dryRun`, writes are kept in memory for
     /// the run (its reads see them) and reported there, and the store is only read.
@@ -38,7 +40,9 @@ public struct KVModule: ScriptModule {
     /// Installs the global `kv` in a state; the Lua wrapper is compiled once per state's chunk cache.
     public func install(in state: LuaState) throws {
         let calls = KVHostFunctions(module: self)
+        let gate = self.gate
         state.register("__kv.shared") { call in
+            try gate?.check("kv")
             let name = try call.string(1)
             guard let index = sharedNamespaces.firstIndex(of: name) else {
                 return [.string(LuaString("namespace '\(name)' is not shared with this script; add it to the script's shared namespaces in the configuration"))]
@@ -55,6 +59,7 @@ public struct KVModule: ScriptModule {
             // Answered at once on the Lua thread when the store can do it without waiting (SQLite
             // with its write lock free: no suspension, no thread hop), else as an async call.
             state.registerRaw("__kv.\(name)") { call in
+                try gate?.check("kv")
                 let arguments = KVArguments(try call.arguments())
                 let operation: KVOperation
                 do {

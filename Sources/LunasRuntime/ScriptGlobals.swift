@@ -26,8 +26,9 @@ public struct ScriptGlobals: Sendable {
     public static let trusted: Set<String> = standardGlobals(.trusted).union(lunasModules)
 
     /// The globals every run may have besides the profile's: `print`, `log` and `json` in every
-    /// state, `arg`, and `kv` and `scalev` when granted.
-    static let lunasModules: Set<String> = ["arg", "json", "kv", "log", "print", "scalev"]
+    /// state, `arg`, `kv` and `scalev` when granted, and a rules file's `on`, `cron`, `every`,
+    /// `job`, `after` and `at`.
+    static let lunasModules: Set<String> = Set(["arg", "json", "kv", "log", "print", "scalev"]).union(RuleRegistry.globals)
 
     /// The fields of the global table `global` in `state`, as dotted paths.
     static func fieldPaths(of global: String, in state: LuaState) throws -> Set<String> {

@@ -40,15 +40,21 @@ public struct ScriptRun: Sendable {
         var peakMemory = 0
         var apiCalls = 0
         var budgetWait = Duration.zero
+        /// What a rules file's top level registered.
+        var rules: [Rule] = []
+        /// The timers its handler set.
+        var timers: [RuleTimer] = []
+        /// The source text that ran, for a ``RuleRun/Mode/load`` run.
+        var source: String?
     }
 
     /// Runs the script, then its handler if one is given, all on the run's executor: one hop
     /// there and one back, not one for each.
-    func perform(handler: RunHandler? = nil) async -> Performance {
-        await withTaskExecutorPreference(options.executor) { await performHere(handler: handler) }
+    func perform(handler: RunHandler? = nil, rules: RuleRun? = nil) async -> Performance {
+        await withTaskExecutorPreference(options.executor) { await performHere(handler: handler, rules: rules) }
     }
 
-    private func performHere(handler: RunHandler?) async -> Performance {
+    private func performHere(handler: RunHandler?, rules: RuleRun?) async -> Performance {
         let bytes: [UInt8], folder: String, chunkName: String
         switch source {
         case .file(let file):
@@ -62,6 +68,10 @@ public struct ScriptRun: Sendable {
             bytes = Array(source.utf8)
             folder = options.workingDirectory ?? "."
             chunkName = "@\(name)"
+        case .snapshot(let source, let file):
+            bytes = Array(source.utf8)
+            folder = (file as NSString).deletingLastPathComponent
+            chunkName = "@\(file)"
         }
         let state: LuaState
         do {
@@ -80,36 +90,67 @@ public struct ScriptRun: Sendable {
         // one deadline for the whole run: the chunk, its handler and the Scalev calls they make
         state.deadlineStart = ContinuousClock.now
         let values: Result<[LuaValue], any Error>
+        var registry: RuleRegistry?
         do {
             let chunk = try state.compile(bytes, name: chunkName)
             let reach = ModuleReach(chunk: chunk, profile: options.profile)
-            let namespace = try install(in: state, calls: calls, reach: reach)
+            if let rules {
+                if case .ordinary = rules.mode {} else if !RuleRegistry.registrations.contains(where: reach.reaches) {
+                    throw RulesError.noRules(script: rules.script, file: source.name)
+                }
+                registry = rules.registry(reach: reach)
+            }
+            let namespace = try install(in: state, calls: calls, reach: reach, gate: registry?.gate)
+            try registry?.install(in: state)
             if namespace == nil, options.store != nil, let line = reach.firstRead(of: "kv") {
                 throw LuaError(.usage, "\(source.name):\(line): \(ScriptNamespace.outside(source.name, folders: namespaceFolders))")
             }
             // granted Scalev with no credential in it, a script that uses scalev cannot do its work
-            if let scalev = options.scalev, scalev.grants.isEmpty, let line = reach.firstRead(of: "scalev") {
+            // (a rules file's handlers say so when called: its top level may list its rules)
+            if registry == nil, let scalev = options.scalev, scalev.grants.isEmpty, let line = reach.firstRead(of: "scalev") {
                 throw ScriptError.noCredential("\(source.name):\(line)")
             }
             var results = try await state.run(chunk, arguments: options.arguments.map { .string(LuaString($0)) })
             if let handler {
                 results = try await state.run(handler.function(in: state, exports: results, script: source.name), arguments: handler.input)
             }
+            if let rules, let registry {
+                switch rules.mode {
+                case .ordinary:
+                    break
+                case .load:
+                    if registry.rules.isEmpty { throw RulesError.noRules(script: rules.script, file: source.name) }
+                case .call(let call):
+                    guard let function = registry.function(named: call.name) else {
+                        let names = registry.rules.map(\.name)
+                        let known = names.isEmpty ? "it registers none" : "it registers: " + names.joined(separator: ", ")
+                        throw LuaError(.usage, "no rule '\(call.name)' in \(rules.script); \(known)")
+                    }
+                    registry.beginHandler()
+                    results = try await state.run(function, arguments: call.input)
+                }
+            }
             values = .success(results)
         } catch {
             values = .failure(error)
         }
-        return Performance(values: values, peakMemory: state.memoryPeak, apiCalls: calls.count, budgetWait: calls.budgetWait)
+        var performance = Performance(values: values, peakMemory: state.memoryPeak, apiCalls: calls.count, budgetWait: calls.budgetWait)
+        if let registry {
+            performance.rules = registry.rules
+            performance.timers = registry.timers
+        }
+        if case .load? = rules?.mode { performance.source = String(decoding: bytes, as: UTF8.self) }
+        return performance
     }
 
     /// The folders script namespaces are relative to.
     private var namespaceFolders: [String] { options.scriptsFolder.map { [$0] } ?? [] }
 
     /// The run's modules and globals: `log`, `print`, `arg`; `scalev` when granted, `kv` when
-    /// the run has a store and the script a namespace, and the host's modules — each only when
+    /// the run has a store and the script a namespace (both checking `gate`, a rules file's), and the host's modules — each only when
     /// the chunk can reach it (``ModuleReach``), and in its place, when the chunk names one the
     /// run lacks, a stand-in whose every use says what is missing. Returns the namespace.
-    private func install(in state: LuaState, calls: CallTally, reach: ModuleReach) throws -> String? {
+    private func install(in state: LuaState, calls: CallTally, reach: ModuleReach, gate: TopLevelGate?) throws -> String? {
         let logger = self.logger
         state.installLog { logger.log($0) }
         let redactor = Redactor(secrets: options.secrets)
@@ -127,13 +168,17 @@ public struct ScriptRun: Sendable {
         var modules: [any ScriptModule] = []
         if let scalev = options.scalev {
             let deadline = options.limits.deadline.map { (state.deadlineStart ?? ContinuousClock.now) + $0 }
-            modules.append(ScalevModule(access: scalev, script: namespace ?? source.name, deadline: deadline, calls: calls))
+            var module = ScalevModule(access: scalev, script: namespace ?? source.name, deadline: deadline, calls: calls)
+            module.gate = gate
+            modules.append(module)
         } else if reach.names("scalev") {
             try MissingCapability.scalev.install(in: state)
         }
         if let store = options.store, let namespace {
             let dryRun = options.kvDryRun.map { report in { @Sendable (line: String) in report(redactor.redact(line)) } }
-            modules.append(KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces, dryRun: dryRun))
+            var module = KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces, dryRun: dryRun)
+            module.gate = gate
+            modules.append(module)
         } else if options.store == nil, reach.names("kv") {
             try MissingCapability.kv.install(in: state)
         }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LunasRuntime
+import LunasSchedule
+import ScalevModel
 import ScalevSandbox
 import Synchronization
 
@@ -12,6 +14,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             print() writes to standard output; log.info/warn/error to standard error.
             Arguments after -- reach the script as arg[1...] and as the chunk's '...'.
+            On a rules file (its top level calls on, cron, every or job) it lists what the file
+            registers; --event and --schedule run one of its rules once.
             """)
 
     @Argument(help: "The script to run.")
@@ -86,6 +90,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The configuration file (default: lunas.toml when present).")
     var config: String?
 
+    @Option(help: "On a rules file: call every on() rule whose pattern matches this event name (order.payment_status_changed), with the event of --payload.")
+    var event: String?
+
+    @Option(help: "With --event: a JSON file, the event's data (or a whole Scalev webhook body: { event, unique_id, timestamp, data }).")
+    var payload: String?
+
+    @Option(help: "On a rules file: run the cron() or every() rule of this name once, now.")
+    var schedule: String?
+
     @Argument(parsing: .postTerminator, help: "Arguments for the script, after --.")
     var scriptArguments: [String] = []
 
@@ -107,6 +120,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let anchor, SandboxConfiguration.anchor(parsing: anchor) == nil {
             throw ValidationError("--anchor must be a day as YYYY-MM-DD, not '\(anchor)'")
+        }
+        if payload != nil && event == nil {
+            throw ValidationError("--payload is the data of an event: add --event NAME (like --event order.payment_status_changed)")
+        }
+        if event != nil && schedule != nil {
+            throw ValidationError("--event and --schedule each run one kind of rule: give one of them")
+        }
+        if let event, event.isEmpty || event.contains("*") {
+            throw ValidationError("--event takes an event's name, like order.payment_status_changed, not a pattern ('\(event)')")
         }
         guard LuaLogRecord.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error")
@@ -176,8 +198,12 @@ struct RunCommand: AsyncParsableCommand {
         let cancellation = PendingCancellation()
         let interrupt = Interrupt { cancellation.cancel() }
         defer { interrupt.cancel() }
-        let task = Task { [request] in
-            let result = await runtime.run(request)
+        let rulesFlags = event != nil || schedule != nil
+        let task = Task { [request, self] in
+            let result = rulesFlags ? await runRules(request, runtime: runtime) : await runtime.run(request)
+            if !rulesFlags, case .ok = result.outcome, !result.rules.isEmpty {
+                request.output.write(RunRecord(kind: .print, text: listing(result.rules)))
+            }
             await runtime.shutdown()
             try? await localSandbox?.stop()
             return result

@@ -8,6 +8,10 @@ public struct RunRequest: Sendable {
     public var source: ScriptSource
     /// The function to call after the chunk ran, and its input; `nil`: the chunk's results are the run's.
     public var handler: RunHandler?
+    /// The rule of a rules file to run: the file's top level runs (registering, with `scalev`
+    /// and `kv` closed to it), then the rule of that name is called with its input; `nil`: not
+    /// a rule run. A request gives a ``handler`` or a rule, not both.
+    public var rule: RuleCall?
     /// How it runs. The runtime fills in what it owns: the stdlib, scripts and working folders,
     /// and the store behind `kv` unless the request names one.
     public var options: ScriptOptions

@@ -12,6 +12,11 @@ public struct RunResult: Sendable {
     public var apiCalls: Int
     /// The time its Scalev calls waited for their credentials' rate budgets.
     public var budgetWait: Duration
+    /// The timers its handler set with `after` and `at`, in order (only a rule run sets any).
+    public var timers: [RuleTimer] = []
+    /// What its top level registered with `on`, `cron`, `every` and `job`, in order: a run
+    /// whose chunk names none of them registers nothing.
+    public var rules: [Rule] = []
 
     /// A result.
     public init(outcome: RunOutcome, duration: Duration, peakMemory: Int, apiCalls: Int = 0, budgetWait: Duration = .zero) {

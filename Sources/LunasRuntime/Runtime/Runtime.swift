@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 @_exported import LuaKit
 import LunasStore
 
@@ -61,6 +62,15 @@ public final class Runtime: Sendable {
     /// task ends the script at its next instruction (``RunOutcome/cancelled``) and cancels the
     /// Scalev request it is waiting on.
     public func run(_ request: RunRequest) async -> RunResult {
+        guard request.rule == nil || request.handler == nil else {
+            return RunResult(outcome: .rejected("a run request gives a handler or a rule to call, not both"), duration: .zero, peakMemory: 0)
+        }
+        let mode: RuleRun.Mode = request.rule.map { .call($0) } ?? .ordinary
+        return await perform(request, rules: RuleRun(mode: mode, script: Self.rulesScript(of: request), clock: configuration.clock)).result
+    }
+
+    /// Runs `request` as `rules` says; the result, and what the run came to when it started.
+    func perform(_ request: RunRequest, rules: RuleRun) async -> (result: RunResult, performance: ScriptRun.Performance?) {
         let started = ContinuousClock.now
         var options = request.options
         options.output = request.output
@@ -79,17 +89,29 @@ public final class Runtime: Sendable {
                 options.scalev = try await scalev.access(for: request, script: request.script ?? options.namespace ?? request.source.name)
             } catch {
                 let redactor = Redactor(secrets: options.secrets)
-                return RunResult(outcome: .rejected(redactor.redact(String(describing: error))), duration: ContinuousClock.now - started, peakMemory: 0)
+                return (RunResult(outcome: .rejected(redactor.redact(String(describing: error))), duration: ContinuousClock.now - started, peakMemory: 0), nil)
             }
         }
         options.secrets += options.scalev?.secrets ?? []
-        let performance = await ScriptRun(source: request.source, options: options, cache: cache).perform(handler: request.handler)
+        let performance = await ScriptRun(source: request.source, options: options, cache: cache).perform(handler: request.handler, rules: rules)
         let outcome: RunOutcome = switch performance.values {
         case .success(let values): .ok(values)
         case .failure(let error): RunOutcome(error)
         }
-        return RunResult(outcome: outcome.redacted(by: Redactor(secrets: options.secrets)), duration: ContinuousClock.now - started,
-                         peakMemory: performance.peakMemory, apiCalls: performance.apiCalls, budgetWait: performance.budgetWait)
+        var result = RunResult(outcome: outcome.redacted(by: Redactor(secrets: options.secrets)), duration: ContinuousClock.now - started,
+                               peakMemory: performance.peakMemory, apiCalls: performance.apiCalls, budgetWait: performance.budgetWait)
+        result.timers = performance.timers
+        result.rules = performance.rules
+        return (result, performance)
+    }
+
+    /// The rules file name of a request's script: its ``RunRequest/script``, else its `kv`
+    /// namespace, else its source's name; a path to a `.lua` file is cut to the file's name
+    /// without `.lua`.
+    static func rulesScript(of request: RunRequest) -> String {
+        let name = request.script ?? request.options.namespace ?? request.source.name
+        guard name.hasSuffix(".lua") else { return name }
+        return String((name as NSString).lastPathComponent.dropLast(4))
     }
 
     /// Closes what the runtime opened, in order: its HTTP client and event loop, then its store

@@ -1,4 +1,5 @@
 import LuaKit
+import LunasClock
 import LunasStore
 import RateBudget
 
@@ -32,6 +33,8 @@ public struct RuntimeConfiguration: Sendable {
     public var executor: LuaExecutor = .shared
     /// The thread that ends runs at their deadlines.
     public var watchdog: Watchdog = .shared
+    /// The wall clock `after` and `at` timers are read on (a test's ``TestClock`` holds time still).
+    public var clock: any WallClock = SystemClock()
 
     /// A configuration.
     public init(stdlibFolder: String, scriptsFolder: String? = "scripts", workingDirectory: String = ".",

@@ -21,6 +21,8 @@ public struct ScalevModule: ScriptModule {
     public let deadline: ContinuousClock.Instant?
     /// The run's API calls, against its cap.
     public let calls: CallTally
+    /// A rules file's top-level gate: closed, every call that reaches a credential fails.
+    var gate: TopLevelGate?
 
     /// The module of one run.
     public init(access: ScalevAccess, script: String, deadline: ContinuousClock.Instant?, calls: CallTally = CallTally()) {
@@ -115,6 +117,7 @@ public struct ScalevModule: ScriptModule {
 
     /// The grant a Lua handle names: `nil` is the run's default credential.
     func grant(_ handle: LuaValue) throws -> ScalevAccess.Grant {
+        try gate?.check("scalev")
         let name = handle.stringValue ?? access.defaultCredential
         if let grant = access.grants[name] { return grant }
         if access.grants.isEmpty { throw LuaError(.usage, Self.noCredential) }
