@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LunasTesting", targets: ["LunasTesting"]),
         .library(name: "LunasClock", targets: ["LunasClock"]),
         .library(name: "LunasSchedule", targets: ["LunasSchedule"]),
+        .library(name: "LunasServe", targets: ["LunasServe"]),
         .library(name: "LunasExamples", targets: ["LunasExamples"]),
         .executable(name: "lunas", targets: ["lunas"]),
     ],
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev) and the C side of the binding.
@@ -80,13 +83,25 @@ let package = Package(
         ]),
         // The automation runtime: script runs and the Lua-facing modules.
         .target(name: "LunasRuntime", dependencies: [
-            "LuaKit", "LunasClock", "LunasStore", "Scalev", "ScalevModel", "RateBudget", "LunasSchedule",
+            "LuaKit", "LunasClock", "LunasSchedule", "LunasStore", "Scalev", "ScalevModel", "RateBudget",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], resources: [.copy("Lua")]),
+        // The job runner behind `lunas serve`: rules files, schedules, durable jobs, webhook intake,
+        // run history, over the public Runtime.
+        .target(name: "LunasServe", dependencies: [
+            "LunasRuntime", "LunasSchedule", "LunasStore", "LunasClock", "ScalevModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         // What tests need to run against Scalev and a store: one sandbox harness, one store fixture.
         .target(name: "LunasTesting", dependencies: [
             "ScalevSandbox", "LunasStore",
@@ -94,8 +109,10 @@ let package = Package(
         ]),
         // `lunas auth` still reaches the vault, the OAuth flows and the store directly.
         .executableTarget(name: "lunas", dependencies: [
-            "LunasRuntime", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule", "ScalevModel",
+            "LunasRuntime", "LunasServe", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule", "ScalevModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -119,6 +136,11 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ScalevModelTests", dependencies: ["ScalevModel"]),
+        .testTarget(name: "LunasServeTests", dependencies: [
+            "LunasServe", "LunasRuntime", "LunasSchedule", "LunasStore", "LunasClock", "LunasTesting", "ScalevModel", "ScalevSandbox",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "LunasScheduleTests", dependencies: ["LunasSchedule"]),
         .testTarget(name: "ScalevTests", dependencies: [
             "Scalev", "ScalevModel", "ScalevSandbox", "LunasStore", "LunasRuntime", "LunasTesting",

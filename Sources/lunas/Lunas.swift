@@ -33,12 +33,15 @@ struct Lunas: AsyncParsableCommand {
               lunas run sync.lua -- 2026-11-01 2026-11-30        arguments reach the script as arg[1], arg[2]
               lunas check scripts/*.lua                          syntax-check scripts without running them
               lunas schedules next "0 9 * * MON-FRI"             the next fire times of a cron spec
+              lunas serve --sandbox                              run rules/ with a local sandbox delivering webhooks
+              lunas runs list --outcome failed                   the run history of lunas serve
 
             Exit codes: 0 success, 1 script error, 2 usage or configuration error,
             3 a limit ended the run, 130 interrupted (Ctrl-C).
             """,
         version: LunasVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self, AuthCommand.self, SchedulesCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self, AuthCommand.self, SchedulesCommand.self,
+                      ServeCommand.self, RunsCommand.self, JobsCommand.self])
 }
 
 enum LunasVersion {

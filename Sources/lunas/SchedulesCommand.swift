@@ -7,8 +7,8 @@ import LunasSchedule
 struct SchedulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules",
-        abstract: "Check schedule specs: when a cron spec or an every duration fires.",
-        subcommands: [Next.self])
+        abstract: "Check schedule specs; list, pause and resume the schedules of lunas serve.",
+        subcommands: [Next.self, List.self, Pause.self, Resume.self])
 
     /// `lunas schedules next SPEC [--zone Z] [--from ISO8601] [--count N]`.
     struct Next: ParsableCommand {

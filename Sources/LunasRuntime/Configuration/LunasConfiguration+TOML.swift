@@ -15,7 +15,7 @@ extension LunasConfiguration {
             throw ConfigurationError(file: file, message: "line \(error.source.begin.line): \(error.description)")
         }
         let top = TOMLSection(table: root, path: "", file: file)
-        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv", "time_zone"])
+        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv", "time_zone", "serve", "webhooks"])
         var configuration = LunasConfiguration(
             file: file,
             baseURL: try top.origin("base_url"),
@@ -31,6 +31,10 @@ extension LunasConfiguration {
             configuration.scripts[name] = try ScriptEntry(name: name, section: section)
         }
         if let section = try top.section("kv") { configuration.kvQuota = try KVQuota(section: section) }
+        if let section = try top.section("serve") { configuration.serve = try ServeSettings(section: section) }
+        for (name, section) in try top.sections("webhooks") {
+            configuration.webhooks[name] = try WebhookSource(name: name, section: section)
+        }
         if let zone = try top.string("time_zone") {
             guard TimeZone(identifier: zone) != nil else {
                 throw top.error("time_zone", "is '\(zone)', which is not a time zone: use an IANA name like Asia/Jakarta or Europe/Berlin")
@@ -53,6 +57,9 @@ extension LunasConfiguration {
         for script in scripts.values.sorted(by: { $0.name < $1.name }) {
             if let credential = script.credential { try check(credential, at: "scripts.\(script.name).credential") }
             for grant in script.grants ?? [] { try check(grant, at: "scripts.\(script.name).grants") }
+        }
+        for source in webhooks.values.sorted(by: { $0.name < $1.name }) {
+            if let credential = source.credential { try check(credential, at: "webhooks.\(source.name).credential") }
         }
     }
 }
@@ -126,7 +133,7 @@ extension ScriptEntry {
             guard (1...1000).contains(weight) else { throw section.error("weight", "must be between 1 and 1000, not \(weight)") }
             self.weight = weight
         }
-        timeout = try section.number("timeout")
+        timeout = try section.duration("timeout").map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
         if let timeout, LuaLimits.deadline(seconds: timeout) == nil {
             throw section.error("timeout", "must be a positive number of seconds, at most \(Int(LuaLimits.maxDeadlineSeconds))")
         }

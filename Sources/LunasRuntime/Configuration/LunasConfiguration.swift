@@ -26,6 +26,10 @@ public struct LunasConfiguration: Sendable, Equatable {
     public var kvQuota: KVQuota
     /// The IANA time zone schedules are read in (`time_zone`, top level), when given.
     public var timeZone: String?
+    /// What `lunas serve` does (`[serve]`).
+    public var serve = ServeSettings()
+    /// The webhook sources `lunas serve` accepts (`[webhooks.NAME]`), by name.
+    public var webhooks: [String: WebhookSource] = [:]
 
     /// An empty configuration: everything from the environment.
     public init(file: String? = nil, baseURL: String? = nil, v2BaseURL: String? = nil, store: String? = nil,
