@@ -85,6 +85,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], resources: [.copy("Lua")]),
         // What tests need to run against Scalev and a store: one sandbox harness, one store fixture.
         .target(name: "LunasTesting", dependencies: [
