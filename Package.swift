@@ -89,6 +89,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ], resources: [.copy("Lua")]),
         // The job runner behind `lunas serve`: rules files, schedules, durable jobs, webhook intake,
         // run history, over the public Runtime.

@@ -1,10 +1,6 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import Hummingbird
 import LunasRuntime
-import LunasStore
-import Scalev
 
 /// `lunas auth`: put credentials in the vault (sealed with LUNAS_VAULT_KEY) so that scripts can
 /// use them by name. Nothing here prints a secret.
@@ -32,49 +28,38 @@ struct AuthCommand: AsyncParsableCommand {
         @Option(help: "A SQLite file or a postgres:// URL (default: the configuration's store, $LUNAS_STORE_URL, else lunas.db).")
         var store: String?
 
-        /// Loads the configuration, opens the store and the vault, runs `body`, closes everything.
-        func with<T>(_ body: (LunasConfiguration, CredentialVault, HTTPClient) async throws -> T) async throws -> T {
-            let configuration: LunasConfiguration
-            let vault: CredentialVault
-            let opened: any Store
+        /// Loads the configuration, opens the runtime's store and vault, runs `body`, shuts the
+        /// runtime down. Setup errors exit 2, errors of `body` exit 1, each with its message.
+        func with<T>(_ body: (Vault) async throws -> T) async throws -> T {
+            let runtime: Runtime
+            let vault: Vault
             do {
-                configuration = try LunasConfiguration.load(path: config)
-                let key = try VaultKey.load(environment: ProcessInfo.processInfo.environment, keyFile: configuration.vaultKeyFile)
-                opened = try await StoreLocation.resolve(flag: store, configured: configuration.store, environment: ProcessInfo.processInfo.environment).open(options: .init(purgeInterval: nil))
-                vault = CredentialVault(store: opened, key: key)
+                var configuration = try RuntimeConfiguration.load(
+                    file: config, stdlibFolder: StdlibFolder.path, workingDirectory: FileManager.default.currentDirectoryPath,
+                    environment: ProcessInfo.processInfo.environment, storeFlag: store)
+                configuration.storeOptions.purgeInterval = nil
+                runtime = Runtime(configuration: configuration)
+                do {
+                    vault = try await runtime.vault()
+                } catch {
+                    await runtime.shutdown()
+                    throw error
+                }
             } catch {
                 FileHandle.standardError.write(Data("lunas auth: \(error)\n".utf8))
                 throw ExitCode(2)
             }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ScalevClient.httpConfiguration())
             do {
-                let result = try await body(configuration, vault, http)
-                try? await http.shutdown()
-                await opened.close()
+                let result = try await body(vault)
+                await runtime.shutdown()
                 return result
             } catch {
-                try? await http.shutdown()
-                await opened.close()
+                await runtime.shutdown()
                 if let exit = error as? ExitCode { throw exit }
                 FileHandle.standardError.write(Data("lunas auth: \(error)\n".utf8))
                 throw ExitCode(1)
             }
         }
-    }
-
-    /// The configured credential `name`, which must be of `kind`, resolved as `lunas run` does,
-    /// and the configuration of a client for it.
-    static func resolve(_ name: String, kind: CredentialEntry.Kind, in configuration: LunasConfiguration, vault: CredentialVault)
-        async throws -> (credential: ScalevCredential, client: ScalevClient.Configuration)
-    {
-        guard let entry = configuration.credentials[name] else {
-            throw ValidationFailure("there is no [credentials.\(name)] in \(configuration.file ?? LunasConfiguration.defaultFile); add it with kind = \"\(kind.rawValue)\"")
-        }
-        guard entry.kind == kind else {
-            throw ValidationFailure("credential '\(name)' is of kind \(entry.kind.rawValue), not \(kind.rawValue)")
-        }
-        let resolved = try await CredentialResolver(configuration: configuration, environment: ProcessInfo.processInfo.environment).resolve(name, vault: vault)
-        return (resolved.credential, ScalevClient.Configuration(baseURL: resolved.baseURL, v2BaseURL: configuration.v2BaseURL))
     }
 
     struct Key: AsyncParsableCommand {
@@ -84,13 +69,12 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             let secret = SecretInput.read(prompt: "API key for \(name): ")
-            guard secret.hasPrefix("sk_") || secret.hasPrefix("rk_") else {
+            guard Vault.isAPIKey(secret) else {
                 FileHandle.standardError.write(Data("lunas auth: an API key starts with sk_ or rk_\n".utf8))
                 throw ExitCode(2)
             }
-            try await context.with { configuration, vault, _ in
-                let entry = configuration.credentials[name]
-                try await vault.save(entry?.vaultName ?? name, secret: Data(secret.utf8))
+            try await context.with { vault in
+                try await vault.storeAPIKey(secret, for: name)
                 print("stored the API key of '\(name)' in the vault")
             }
         }
@@ -108,22 +92,13 @@ struct AuthCommand: AsyncParsableCommand {
         var scopes: String?
 
         func run() async throws {
-            try await context.with { configuration, vault, http in
-                let (credential, clientConfiguration) = try await AuthCommand.resolve(name, kind: .oauth, in: configuration, vault: vault)
-                guard case .oauth(let installation) = credential else { throw ValidationFailure("credential '\(name)' is not an OAuth installation") }
-                let endpoint = authorizeURL ?? (clientConfiguration.baseURL == CredentialResolver.defaultBaseURL
-                    ? OAuthAuthorization.scalevAuthorizeEndpoint : clientConfiguration.baseURL + "/v3/oauth/authorize")
-                let authorization = OAuthAuthorization(
-                    clientID: installation.clientID, redirectURI: redirectURI,
-                    scopes: scopes.map { $0.split(separator: ",").map(String.init) } ?? [], authorizeEndpoint: endpoint)
-                print("Open this URL in a browser and approve the app:\n\n  \(authorization.url)\n")
+            try await context.with { vault in
+                let pending = try await vault.authorize(
+                    name, redirectURI: redirectURI, authorizeURL: authorizeURL, scopes: scopes.map { $0.split(separator: ",").map(String.init) } ?? [])
+                print("Open this URL in a browser and approve the app:\n\n  \(pending.url)\n")
                 print("Waiting for the redirect to \(redirectURI) ...")
-                let redirect = try await LoopbackRedirect.wait(for: redirectURI)
-                let (code, state) = OAuthAuthorization.parameters(ofRedirect: redirect)
-                guard let code else { throw ValidationFailure("the redirect carried no code (was the app denied?)") }
-                let grant = try await authorization.exchange(
-                    code: code, returnedState: state, installation: installation, configuration: clientConfiguration, http: http, vault: vault)
-                print("stored the tokens of '\(name)' in the vault" + (grant.scopes.isEmpty ? "" : " (scopes: \(grant.scopes.joined(separator: " ")))"))
+                let scopes = try await vault.complete(pending, redirect: try await pending.catchRedirect())
+                print("stored the tokens of '\(name)' in the vault" + (scopes.isEmpty ? "" : " (scopes: \(scopes.joined(separator: " ")))"))
             }
         }
     }
@@ -136,15 +111,11 @@ struct AuthCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = SecretInput.read(prompt: "Password for \(email): ")
-            try await context.with { configuration, vault, http in
-                let (credential, clientConfiguration) = try await AuthCommand.resolve(name, kind: .customer, in: configuration, vault: vault)
-                guard case .customer(let session) = credential else { throw ValidationFailure("credential '\(name)' is not a customer") }
-                let outcome = try await CustomerLogin.logIn(
-                    email: email, password: password, session: session, configuration: clientConfiguration, http: http, vault: vault)
-                if case .otpRequired(let message) = outcome {
+            try await context.with { vault in
+                if case .otpRequired(let message) = try await vault.signIn(name, email: email, password: password) {
                     print(message)
                     let otp = SecretInput.read(prompt: "One-time code: ")
-                    try await CustomerLogin.verifyOTP(email: email, otp: otp, session: session, configuration: clientConfiguration, http: http, vault: vault)
+                    try await vault.verifyOTP(name, email: email, otp: otp)
                 }
                 print("signed \(email) in as '\(name)'; the tokens are in the vault")
             }
@@ -156,15 +127,12 @@ struct AuthCommand: AsyncParsableCommand {
         @OptionGroup var context: Context
 
         func run() async throws {
-            try await context.with { configuration, vault, _ in
-                for entry in configuration.credentials.values.sorted(by: { $0.name < $1.name }) {
-                    let place: String
-                    if entry.kind == .apiKey, let variable = entry.secretEnvironment {
-                        place = "$\(variable)" + (ProcessInfo.processInfo.environment[variable] == nil ? " (not set)" : "")
-                    } else if entry.kind == .storefront {
-                        place = "publishable key in the configuration"
-                    } else {
-                        place = try await vault.secret(entry.vaultName ?? entry.name) == nil ? "vault (empty: run lunas auth)" : "vault"
+            try await context.with { vault in
+                for entry in try await vault.entries() {
+                    let place = switch entry.place {
+                    case .environment(let variable, let isSet): "$\(variable)" + (isSet ? "" : " (not set)")
+                    case .configuration: "publishable key in the configuration"
+                    case .vault(let stored): stored ? "vault" : "vault (empty: run lunas auth)"
                     }
                     print("\(entry.name)\t\(entry.kind.rawValue)\t\(place)")
                 }
@@ -178,66 +146,10 @@ struct AuthCommand: AsyncParsableCommand {
         @Argument(help: "The credential's name.") var name: String
 
         func run() async throws {
-            try await context.with { configuration, vault, http in
-                let entry = configuration.credentials[name]
-                let vaultName = entry?.vaultName ?? name
-                let existed = try await vault.secret(vaultName) != nil
-                if entry?.kind == .customer, let (credential, clientConfiguration) = try? await AuthCommand.resolve(name, kind: .customer, in: configuration, vault: vault),
-                   case .customer(let session) = credential {
-                    try? await CustomerLogin.logOut(session: session, configuration: clientConfiguration, http: http, vault: vault)
-                }
-                _ = try await vault.delete(vaultName)
+            try await context.with { vault in
+                let existed = try await vault.remove(name)
                 print(existed ? "removed '\(name)' from the vault" : "'\(name)' was not in the vault")
             }
-        }
-    }
-}
-
-/// A line from standard input, not echoed when it is a terminal.
-enum SecretInput {
-    static func read(prompt: String) -> String {
-        let terminal = isatty(STDIN_FILENO) == 1
-        var saved = termios()
-        if terminal {
-            FileHandle.standardError.write(Data(prompt.utf8))
-            tcgetattr(STDIN_FILENO, &saved)
-            var silent = saved
-            silent.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSANOW, &silent)
-        }
-        let line = readLine(strippingNewline: true) ?? ""
-        if terminal {
-            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-            FileHandle.standardError.write(Data("\n".utf8))
-        }
-        return line.trimmingCharacters(in: .whitespaces)
-    }
-}
-
-/// Catches one OAuth redirect on a loopback address.
-enum LoopbackRedirect {
-    static func wait(for redirectURI: String) async throws -> String {
-        guard let components = URLComponents(string: redirectURI), let host = components.host, let port = components.port,
-              host == "127.0.0.1" || host == "localhost" else {
-            throw ValidationFailure("the redirect URI must be a loopback URL with a port, like http://127.0.0.1:8765/callback")
-        }
-        let (redirects, arrived) = AsyncStream<String>.makeStream()
-        let router = Router()
-        router.get(RouterPath(components.path.isEmpty ? "/" : components.path)) { request, _ -> String in
-            arrived.yield(redirectURI + "?" + (request.uri.query ?? ""))
-            return "Lunas has the authorization; you can close this tab."
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        return try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { try await app.runService(); return nil }
-            group.addTask { for await redirect in redirects { return redirect }; return nil }
-            while let next = try await group.next() {
-                if let redirect = next {
-                    group.cancelAll()
-                    return redirect
-                }
-            }
-            throw CancellationError()
         }
     }
 }

@@ -24,7 +24,7 @@ public final class Runtime: Sendable {
     /// The store behind `kv`, opened by the first run that uses it.
     public let store: OnDemandStore?
     private let ownsStore: Bool
-    private let scalev: ScalevConnector
+    let scalev: ScalevConnector
     /// The Lua threads (executor and watchdog) held running until ``shutdown()``.
     private let threads: [ThreadLease]
 

@@ -31,7 +31,7 @@ final class ScalevConnector: Sendable {
     }
 
     /// The client every run's requests go through.
-    private func http() throws -> HTTPClient {
+    func http() throws -> HTTPClient {
         if let givenHTTP { return givenHTTP }
         return try parts.withLock { parts in
             guard !parts.shutDown else { throw CancellationError() }
