@@ -108,14 +108,14 @@ let package = Package(
             "ScalevSandbox", "LunasStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        // `lunas auth` still reaches the vault, the OAuth flows and the store directly.
+        // The command line: everything through the runtime and the runner, and the sandbox it can start.
         .executableTarget(name: "lunas", dependencies: [
-            "LunasRuntime", "LunasServe", "ScalevSandbox", "LunasStore", "Scalev", "LunasSchedule", "ScalevModel",
+            "LunasRuntime", "LunasServe", "ScalevSandbox", "LunasSchedule", "ScalevModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // Hosts embedding the runtime, as docs/embedding.md shows them: a pricing route, a rule worker.
         .target(name: "LunasExamples", dependencies: [

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LunasServe
-import LunasStore
 
 /// `lunas jobs`: the runner's queue.
 struct JobsCommand: AsyncParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import LunasRuntime
 import LunasServe
-import LunasStore
 
 /// `lunas runs`: the run history of `lunas serve` — list, show, replay.
 struct RunsCommand: AsyncParsableCommand {
