@@ -84,6 +84,10 @@ actor WorkerPool {
                         "outcome": "\(run.outcome)", "attempt": "\(run.attempt)", "api_calls": "\(run.apiCalls)"])
                 }
                 if kept && !finish.followUps.isEmpty { wakeup.signal() }
+                if kept, let run = finish.run, job.trigger.hasPrefix("cron:") || job.trigger.hasPrefix("every:") {
+                    let runID = try? await store.job(id: job.id)?.lastRunID
+                    try await store.noteScheduleRun(job.handler, outcome: run.outcome, runID: runID ?? nil)
+                }
             } catch {
                 logger.error("cannot record a finished job; its lease will lapse and it will run again", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }

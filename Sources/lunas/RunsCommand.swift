@@ -85,6 +85,9 @@ struct RunnerTarget: ParsableArguments {
     @Option(help: "The configuration file (default: lunas.toml when present).")
     var config: String?
 
+    @Flag(help: "The store of `lunas serve --sandbox` (lunas-sandbox.db).")
+    var sandbox = false
+
     /// Something asked for is not there (exit 2).
     struct Missing: Error, CustomStringConvertible {
         var description: String
@@ -97,7 +100,7 @@ struct RunnerTarget: ParsableArguments {
         do {
             var configuration = try RuntimeConfiguration.load(
                 file: config, stdlibFolder: StdlibFolder.path, workingDirectory: FileManager.default.currentDirectoryPath,
-                environment: ProcessInfo.processInfo.environment, storeFlag: store)
+                environment: ProcessInfo.processInfo.environment, storeFlag: store, sandbox: sandbox)
             configuration.storeOptions.purgeInterval = nil
             runtime = Runtime(configuration: configuration)
             guard runtime.storeExists else {

@@ -77,6 +77,11 @@ final class ServeProcess: Sendable {
         return Int(line[line.index(after: colon)...].prefix { $0.isNumber })
     }
 
+    /// Sends `signal` (SIGHUP: reload) and goes on.
+    func send(_ signal: Int32) {
+        kill(process.withLock { $0.processIdentifier }, signal)
+    }
+
     /// Sends `signal` and returns the exit status.
     func stop(_ signal: Int32 = SIGTERM) async -> Int32 {
         let pid = process.withLock { $0.processIdentifier }
