@@ -22,7 +22,8 @@ struct JobExecution: Sendable {
     static let queue = "rules"
 
     /// Runs `job`; `nil` when the run was cancelled (the runner is stopping: the job goes back).
-    func perform(_ job: ClaimedJob) async -> JobFinish? {
+    /// `budgetWaits` hears the run's long waits for its credentials' budgets.
+    func perform(_ job: ClaimedJob, budgetWaits: BudgetWaitObserver? = nil) async -> JobFinish? {
         guard let payload = JobPayload(text: job.payload) else {
             return JobFinish(job: job, result: .dead(error: "the job's payload is not a rules job's (no version): \(job.payload.prefix(200))"))
         }
@@ -40,6 +41,7 @@ struct JobExecution: Sendable {
                                        credential: payload.credential, configuration: runtime.configuration.lunas,
                                        output: output.map { transcript.output.alongside($0) } ?? transcript.output)
         request.rule = RuleCall(name: job.handler, input: [payload.input.luaValue], timerKey: "job\(job.id)")
+        request.budgetWaitObserver = budgetWaits
         let started = clock.now()
         let result = await runtime.run(request)
         let ended = clock.now()

@@ -3,6 +3,7 @@ import Logging
 import LunasClock
 import LunasRuntime
 import LunasStore
+import Synchronization
 
 /// The runner's workers: claims due rules jobs under a lease while it has free slots (of
 /// `concurrency`), runs each, renews the leases of all it holds every third of the lease, and
@@ -21,6 +22,8 @@ actor WorkerPool {
     /// enqueued, and timers coming due.
     private let pollInterval: Duration
     private var held: [Int64: ClaimedJob] = [:]
+    /// Held jobs whose runs wait on a credential's budget: they hold no slot meanwhile.
+    private let waitingOnBudget = WaitingRuns()
     private var runs: [Int64: Task<Void, Never>] = [:]
     private var stopping = false
     private var drained: [CheckedContinuation<Void, Never>] = []
@@ -48,7 +51,7 @@ actor WorkerPool {
         let heartbeat = clock.spawn { [self] in await self.renewLeases() }
         defer { heartbeat.cancel() }
         while !stopping {
-            let free = settings.concurrency - held.count
+            let free = settings.concurrency - held.count + waitingOnBudget.count
             var claimed: [ClaimedJob] = []
             if free > 0 {
                 do {
@@ -58,7 +61,9 @@ actor WorkerPool {
                 }
             }
             for job in claimed where !stopping { start(job) }
-            if claimed.isEmpty || held.count >= settings.concurrency { await wakeup.wait(atMost: pollInterval, clock: clock) }
+            if claimed.isEmpty || held.count - waitingOnBudget.count >= settings.concurrency {
+                await wakeup.wait(atMost: pollInterval, clock: clock)
+            }
         }
     }
 
@@ -66,8 +71,12 @@ actor WorkerPool {
         held[job.id] = job
         logger.debug("run started", metadata: ["job": "\(job.id)", "handler": "\(job.handler)", "trigger": "\(job.trigger)", "attempt": "\(job.attempts)"])
         metrics.claimed(lag: clock.now().timeIntervalSince(job.leaseExpiresAt) + settings.lease.seconds)
+        let waits = waitingOnBudget, wakeup = self.wakeup
+        let observer = BudgetWaitObserver(
+            began: { waits.insert(job.id); wakeup.signal() },
+            ended: { waits.remove(job.id) })
         runs[job.id] = Task { [self] in
-            let finish = await execution.perform(job)
+            let finish = await execution.perform(job, budgetWaits: observer)
             await self.end(job, finish)
         }
     }
@@ -101,6 +110,7 @@ actor WorkerPool {
         }
         held[job.id] = nil
         runs[job.id] = nil
+        waitingOnBudget.remove(job.id)
         wakeup.signal()
         if held.isEmpty {
             for waiter in drained { waiter.resume() }
@@ -149,4 +159,13 @@ actor WorkerPool {
         logger.notice("grace is over: cancelling runs in flight; their jobs go back to the queue", metadata: ["runs": "\(held.count)"])
         for task in runs.values { task.cancel() }
     }
+}
+
+/// The held jobs whose runs wait on a budget, shared with the runs' observers.
+final class WaitingRuns: Sendable {
+    private let ids = Mutex<Set<Int64>>([])
+
+    var count: Int { ids.withLock { $0.count } }
+    func insert(_ id: Int64) { ids.withLock { _ = $0.insert(id) } }
+    func remove(_ id: Int64) { ids.withLock { _ = $0.remove(id) } }
 }

@@ -130,4 +130,31 @@ import Testing
         let missing = try LunasCommand.run(["runs", "show", "999999"], in: folder.url)
         #expect(missing.status == 2 && missing.stderr.contains("there is no run 999999"))
     }
+
+    @Test func aRunWaitingOnItsBudgetGivesUpItsSlot() async throws {
+        try await SandboxHarness.with { harness in
+            let folder = try ServeFolder(rules: ["mixed": """
+                on("slow.budget", function(event)
+                  scalev.call("listOrders", { page_size = 1 })
+                  scalev.call("listOrders", { page_size = 1 })   -- waits ~6 s for the 1/6s budget
+                end)
+                on("quick.thing", function(event) end)
+                """], serve: "concurrency = 1")
+            let serve = try ServeProcess(folder: folder.url, arguments: [], environment: [
+                "SCALEV_WEBHOOK_SECRET": Self.secret, "SCALEV_API_KEY": harness.credentials.businessKey, "SCALEV_BASE_URL": harness.baseURL,
+                "LUNAS_BUDGET": "1/6s", "LUNAS_LOG_LEVEL": "debug",
+            ])
+            let port = try #require(await serve.port())
+            let hook = "http://127.0.0.1:\(port)/webhooks/scalev"
+            #expect(try await Self.post(hook, Self.event("slow.budget", id: "s1")).status == 200)
+            _ = await serve.line { ServeProcess.fields($0)?["message"] == "run started" && ServeProcess.fields($0)?["trigger"] == "webhook:s1" }
+            #expect(try await Self.post(hook, Self.event("quick.thing", id: "q1")).status == 200)
+            // with its one slot taken by a run that waits on the budget, the quick run still goes first
+            let first = await Self.finished(serve) { _ in true }
+            #expect(first?["trigger"] == "webhook:q1", "\(serve.log.joined(separator: "\n"))")
+            let second = await Self.finished(serve) { _ in true }
+            #expect(second?["trigger"] == "webhook:s1" && second?["outcome"] == "ok")
+            #expect(await serve.stop() == 0)
+        }
+    }
 }

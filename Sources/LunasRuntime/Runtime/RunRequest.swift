@@ -34,6 +34,8 @@ public struct RunRequest: Sendable {
     public var traceRequests = false
     /// Where Scalev iterators report progress; `nil` keeps them quiet.
     public var progress: ProgressLine?
+    /// Hears the run's long waits for its credentials' rate budgets (a runner frees its slot meanwhile).
+    public var budgetWaitObserver: BudgetWaitObserver?
 
     /// A request to run `source`.
     public init(source: ScriptSource, handler: RunHandler? = nil, options: ScriptOptions = ScriptOptions(), output: ScriptOutput = .standard,

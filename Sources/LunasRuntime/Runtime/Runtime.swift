@@ -93,7 +93,10 @@ public final class Runtime: Sendable {
             }
         }
         options.secrets += options.scalev?.secrets ?? []
-        let performance = await ScriptRun(source: request.source, options: options, cache: cache).perform(handler: request.handler, rules: rules)
+        let run = ScriptRun(source: request.source, options: options, cache: cache)
+        let performance = await BudgetWaitObserver.$current.withValue(request.budgetWaitObserver) {
+            await run.perform(handler: request.handler, rules: rules)
+        }
         let outcome: RunOutcome = switch performance.values {
         case .success(let values): .ok(values)
         case .failure(let error): RunOutcome(error)

@@ -74,18 +74,22 @@ public final class BudgetPacer: RequestPacer {
         let name = name(of: key)
         // a single wait of 2 s or more is announced as it begins, and not counted again after
         let announced = WaitAnnouncement()
+        let observer = BudgetWaitObserver.current
         var upfront: (@Sendable (Duration) -> Void)?
-        if let notify = onWaiting {
+        if onWaiting != nil || observer != nil {
+            let notify = onWaiting
             let threshold = Self.noticeEvery
             let shortest: [RateWindow] = spec.windows.min { $0.length < $1.length }.map { [$0] } ?? []
             upfront = { wait in
                 guard wait >= threshold else { return }
                 announced.mark()
-                notify(BudgetWaitNotice(credential: name, script: script, waited: wait, fullWindows: shortest))
+                observer?.began()
+                notify?(BudgetWaitNotice(credential: name, script: script, waited: wait, fullWindows: shortest))
             }
         }
         let grant: BudgetGrant
         do {
+            defer { if announced.isMarked { observer?.ended() } }
             grant = try await budgets.acquire(
                 credential: key.identity, spec: spec, script: script, weight: weights.withLock { $0[script] } ?? 1, deadline: deadline, onLongWait: upfront)
         } catch let error as BudgetError {
