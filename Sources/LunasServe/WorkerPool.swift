@@ -60,11 +60,18 @@ actor WorkerPool {
                     logger.error("cannot claim jobs", metadata: ["error": "\(error)"])
                 }
             }
-            for job in claimed where !stopping { start(job) }
+            if stopping {
+                // claimed while the stop came: back to the queue, unrun
+                if !claimed.isEmpty { _ = try? await store.releaseJobs(claimed, runAt: nil) }
+                break
+            }
+            for job in claimed { start(job) }
             if claimed.isEmpty || held.count - waitingOnBudget.count >= settings.concurrency {
                 await wakeup.wait(atMost: pollInterval, clock: clock)
             }
         }
+        // the leases of runs finishing within the grace are still renewed
+        if !held.isEmpty { await withCheckedContinuation { drained.append($0) } }
     }
 
     private func start(_ job: ClaimedJob) {
