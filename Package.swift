@@ -122,7 +122,11 @@ let package = Package(
             "LunasRuntime", "LuaKit", .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Examples/LunasExamples"),
         .executableTarget(name: "lunas-bench", dependencies: [
-            "LuaKit", "LunasRuntime", "LunasStore", "RateBudget", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "LuaKit", "LunasRuntime", "LunasStore", "LunasServe", "RateBudget", "ScalevModel",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/LunasBench"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "LunasTesting"], resources: [.copy("Lua")]),
         .testTarget(name: "LunasTests", dependencies: [

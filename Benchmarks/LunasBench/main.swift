@@ -382,8 +382,13 @@ nonisolated func benchScalevWalk(pageSize: Int, decodable: Bool) async throws {
 // MARK: - main
 
 let arguments = CommandLine.arguments
+if arguments.count > 1 && arguments[1] == "serve-jobs" {
+    do { try await ServeJobsBench.main(arguments) } catch { fail("\(error)") }
+    fflush(nil)
+    exit(0)
+}
 guard arguments.count == 3, let n = Int(arguments[2]), n > 0 else {
-    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|pricing|pricing-phases|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n".utf8))
+    FileHandle.standardError.write(Data("usage: lunas-bench hostcall|freshrun|pricing|pricing-phases|parked|scalevwalk|scalevwalk-decodable|budgetburst N\n       lunas-bench serve-jobs sqlite|postgres lunas|raw N [POSTGRES_URL]\n".utf8))
     exit(2)
 }
 do {

@@ -58,6 +58,9 @@ actor Scheduler {
 
     /// One pass over every schedule; returns the earliest next slot.
     @discardableResult
+    // Unoptimised: swiftc 6.3.1 crashes (signal 11 in LLVM's coroutine splitting, after inlining)
+    // when it optimises this function in a release build.
+    @_optimize(none)
     func tick() async throws -> Date? {
         let rules = await catalog.schedules()
         let definitions = try rules.map { set, rule in try definition(set, rule) }

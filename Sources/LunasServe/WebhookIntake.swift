@@ -38,6 +38,16 @@ struct WebhookIntake: Sendable {
         return Answer(status: 413, body: ["error": .string("the body is larger than this source's limit of \(maxBody(of: source) ?? 0) bytes")])
     }
 
+    /// The jobs of an event (its `event` and `unique_id` read): one per handler whose pattern matches.
+    static func jobs(for event: JSON, source: String, credential: String?, catalog: RulesCatalog) async -> [JobRequest] {
+        guard let kind = event["event"].stringValue, let eventID = event["unique_id"].stringValue else { return [] }
+        return await catalog.handlers(for: kind).map { set, rule in
+            JobRequest(queue: JobExecution.queue, payload: JobPayload(version: set.version, input: event, credential: credential).text,
+                       uniqueKey: "webhook:\(source):\(eventID):\(rule.name)", script: set.script, handler: rule.name,
+                       trigger: "webhook:\(eventID)", maxAttempts: rule.attempts)
+        }
+    }
+
     /// Checks and stores one delivery.
     func receive(source name: String, body: [UInt8], signature: String?) async -> Answer {
         guard let source = sources[name] else {
@@ -69,12 +79,7 @@ struct WebhookIntake: Sendable {
             metrics.webhook("malformed")
             return Answer(status: 400, body: ["error": "the event has no 'unique_id' (a string of at most 200 bytes)"])
         }
-        let handlers = await catalog.handlers(for: kind)
-        let jobs = handlers.map { set, rule in
-            JobRequest(queue: JobExecution.queue, payload: JobPayload(version: set.version, input: event, credential: source.settings.credential).text,
-                       uniqueKey: "webhook:\(name):\(eventID):\(rule.name)", script: set.script, handler: rule.name,
-                       trigger: "webhook:\(eventID)", maxAttempts: rule.attempts)
-        }
+        let jobs = await Self.jobs(for: event, source: name, credential: source.settings.credential, catalog: catalog)
         let stored: Bool
         do {
             stored = try await events.submit(WebhookEventIntake(source: name, eventID: eventID, event: kind,
