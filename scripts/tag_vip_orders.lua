@@ -4,20 +4,11 @@
 --   lunas run --sandbox scripts/tag_vip_orders.lua [-- THRESHOLD_RUPIAH]
 --   lunas run --dry-run scripts/tag_vip_orders.lua          (shows the writes, sends none)
 
+local money = require "lunas.money"
+
 local threshold = math.tointeger(tonumber(arg[1] or "1000000"))
   or error("the threshold must be a whole number of rupiah, e.g. 1000000")
-
--- "125000.00" -> 12500000 (integer sen): money stays exact, never a float.
-local function sen(amount)
-  local whole, cents = tostring(amount):match("^(%d+)%.?(%d*)$")
-  if not whole or #cents > 2 then error(("not a decimal amount: %q"):format(tostring(amount))) end
-  return tonumber(whole) * 100 + tonumber((cents .. "00"):sub(1, 2))
-end
-
-local function rupiah(s)
-  local text = tostring(s // 100):reverse():gsub("(%d%d%d)", "%1."):reverse():gsub("^%.", "")
-  return "Rp " .. text
-end
+local minimum = money(threshold)
 
 local function has_tag(order, tag)
   for _, t in ipairs(order.tags or {}) do
@@ -26,12 +17,12 @@ local function has_tag(order, tag)
   return false
 end
 
-local scanned, tagged, already, vip_revenue = 0, 0, 0, 0
+local scanned, tagged, already, vip_revenue = 0, 0, 0, money(0)
 local biggest
 for order in scalev.orders.each { payment_status = "paid" } do
   scanned = scanned + 1
-  local amount = sen(order.gross_revenue)
-  if amount >= threshold * 100 then
+  local amount = money(order.gross_revenue)
+  if amount >= minimum then
     vip_revenue = vip_revenue + amount
     if has_tag(order, "vip") then
       already = already + 1
@@ -39,7 +30,7 @@ for order in scalev.orders.each { payment_status = "paid" } do
       scalev.orders.add_tags(order.id, { "vip" })
       tagged = tagged + 1
     end
-    if not biggest or amount > sen(biggest.gross_revenue) then biggest = order end
+    if not biggest or amount > money(biggest.gross_revenue) then biggest = order end
   end
 end
 
@@ -47,10 +38,10 @@ local runs = kv.incr("runs")
 kv.set("last", { tagged = tagged, threshold = threshold, at = os.time() })
 
 print(("Paid orders scanned:   %d"):format(scanned))
-print(("VIP (>= %s):  %d  (%d newly tagged, %d already vip)"):format(rupiah(threshold * 100), tagged + already, tagged, already))
-print(("VIP revenue:           %s"):format(rupiah(vip_revenue)))
+print(("VIP (>= %s):  %d  (%d newly tagged, %d already vip)"):format(minimum:format(), tagged + already, tagged, already))
+print(("VIP revenue:           %s"):format(vip_revenue:format()))
 if biggest then
-  print(("Largest VIP order:     %s  %s  %s"):format(biggest.order_id, rupiah(sen(biggest.gross_revenue)),
+  print(("Largest VIP order:     %s  %s  %s"):format(biggest.order_id, money(biggest.gross_revenue):format(),
     biggest.customer and biggest.customer.name or "?"))
 end
 print(("Runs of this script:   %d"):format(runs))

@@ -434,6 +434,23 @@ static JSON_NORETURN JSON_NOINLINE void enc_type_error(encoder *e, int idx, cons
     enc_error(e, pp, what);
 }
 
+static void enc_value(encoder *e, int idx, const path *pp);
+
+/* A table whose metatable has __json (pushed on the stack): the value __json(t) returns is
+   encoded in its place; it may not be a table with a __json of its own. */
+static void enc_hooked(encoder *e, int idx, const path *pp) {
+    lua_State *L = e->L;
+    if (lua_type(L, -1) != LUA_TFUNCTION) enc_error(e, pp, "__json is not a function");
+    if (!lua_checkstack(L, 4)) enc_error(e, pp, "Lua stack overflow");
+    lua_pushvalue(L, idx);
+    lua_call(L, 1, 1);
+    int top = lua_gettop(L);
+    if (lua_type(L, top) == LUA_TTABLE && luaL_getmetafield(L, top, "__json") != LUA_TNIL)
+        enc_error(e, pp, "__json returned a table with a __json of its own");
+    enc_value(e, top, pp);
+    lua_pop(L, 1);
+}
+
 static void enc_value(encoder *e, int idx, const path *pp) {
     lua_State *L = e->L;
     if (++e->steps >= CLUA_POLL_INTERVAL) {
@@ -456,7 +473,10 @@ static void enc_value(encoder *e, int idx, const path *pp) {
         enc_string(e, s, len, pp, 0);
         break;
     }
-    case LUA_TTABLE: enc_table(e, idx, pp); break;
+    case LUA_TTABLE:
+        if (luaL_getmetafield(L, idx, "__json") != LUA_TNIL) enc_hooked(e, idx, pp);
+        else enc_table(e, idx, pp);
+        break;
     case LUA_TLIGHTUSERDATA:
         if (lua_touserdata(L, idx) == clua_json_null()) {
             enc_put(e, "null", 4);

@@ -39,6 +39,9 @@ public struct ScriptOptions: Sendable {
     public var workingDirectory: String? = nil
     /// The folder script namespaces are relative to.
     public var scriptsFolder: String? = "scripts"
+    /// The IANA time zone `lunas.time` works in when a script names none (the configuration's
+    /// `time_zone`); `nil` is Asia/Jakarta.
+    public var timeZone: String? = nil
     /// The host's modules, installed after Lunas' own; none may take the name of a global of
     /// the profile (`string`, `kv`, ...) or of another.
     public var modules: [any ScriptModule] = []

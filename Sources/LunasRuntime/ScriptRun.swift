@@ -182,6 +182,9 @@ public struct ScriptRun: Sendable {
         } else if options.store == nil, reach.names("kv") {
             try MissingCapability.kv.install(in: state)
         }
+        if reach.reaches(TimeHostFunctions.global) {
+            try TimeHostFunctions(defaultZone: options.timeZone ?? TimeHostFunctions.fallbackZone).install(in: state)
+        }
         try checkNames(of: options.modules)
         for module in modules + options.modules where reach.reaches(module.name) {
             try module.install(in: state)

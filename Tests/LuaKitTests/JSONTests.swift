@@ -28,4 +28,24 @@ struct JSONTests {
             """)
         #expect(values == [.integer(.max), .integer(.min), "float", .number(-.infinity)])
     }
+
+    @Test("a table whose metatable has __json is encoded as what __json returns")
+    func jsonHook() throws {
+        let state = try LuaState()
+        let values = try state.call("""
+            local amount = setmetatable({ sen = 150 }, { __metatable = "m", __json = function(t) return ("%d.%02d"):format(t.sen // 100, t.sen % 100) end })
+            local nested = setmetatable({}, { __json = function() return { list = { 1, amount } } end })
+            local loop = setmetatable({}, { __json = function(t) return t end })
+            local bad = setmetatable({}, { __json = "text" })
+            local _, e1 = pcall(json.encode, { x = loop })
+            local _, e2 = pcall(json.encode, { bad })
+            local _, e3 = pcall(json.encode, setmetatable({}, { __json = function() error("no way") end }))
+            return json.encode({ total = amount }), json.encode(nested), e1, e2, e3
+            """)
+        #expect(values[0] == "{\"total\":\"1.50\"}")
+        #expect(values[1] == "{\"list\":[1,\"1.50\"]}")
+        #expect(values[2].stringValue?.contains("__json returned a table with a __json of its own at $.x") == true, "\(values[2])")
+        #expect(values[3].stringValue?.contains("__json is not a function at $[1]") == true, "\(values[3])")
+        #expect(values[4].stringValue?.contains("no way") == true, "\(values[4])")
+    }
 }

@@ -77,6 +77,7 @@ public final class Runtime: Sendable {
         options.stdlibFolder = configuration.stdlibFolder
         options.workingDirectory = configuration.workingDirectory
         options.scriptsFolder = configuration.scriptsFolder
+        options.timeZone = options.timeZone ?? configuration.lunas.timeZone
         options.store = options.store ?? store
         options.executor = configuration.executor
         options.watchdog = configuration.watchdog
