@@ -144,6 +144,7 @@ let package = Package(
         .testTarget(name: "LunasServeTests", dependencies: [
             "LunasServe", "LunasRuntime", "LunasSchedule", "LunasStore", "LunasClock", "LunasTesting", "ScalevModel", "ScalevSandbox",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "LunasScheduleTests", dependencies: ["LunasSchedule"]),

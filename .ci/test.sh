@@ -7,8 +7,9 @@
 # survive other work's scheduling jitter), and the limits' own tests of stops by deadline + grace
 # (HardStopTests, HookBlindSpotTests: a starved process would be measured, not the stop), and the
 # examples, whose routes run merchant rules under 50 ms deadlines, and the cancelled-call tests,
-# which time how soon a cancel ends a run, and the runner's: `lunas serve` processes killed, restarted and
-# loaded with webhooks.
+# which time how soon a cancel ends a run, and the `lunas serve` suites that run real runners under
+# load (ServeCrashTests, WebhookServeTests, RunnerLifecycleTests, SharedRunnersTests: three runners on one PostgreSQL,
+# whose leases of 3 s must not lapse for want of CPU).
 set -eu
 cd "$(dirname "$0")/.."
 swift build --build-tests
@@ -21,7 +22,7 @@ if [ -x Tests/support/postgres.sh ]; then
   trap 'Tests/support/postgres.sh stop >/dev/null 2>&1 || true' EXIT INT TERM
 fi
 export LUNAS_TEST_POSTGRES_URL="$pg_url"
-timed='ProcessTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests|ExamplesTests|CancelledCallTests|ServeCrashTests|WebhookServeTests|RunnerLifecycleTests|SharedRunnersTests'
+timed='ProcessTests|ServeCrashTests|WebhookServeTests|SharedRunnersTests|RunnerLifecycleTests|SandboxBudgetTests|SharedLedgerTests|HardStopTests|HookBlindSpotTests|HostSurvivalTests|RetryTests|RuntimeDeadlineTests|ExamplesTests|CancelledCallTests'
 log=$(mktemp /tmp/lunas-test-log.XXXXXX)
 status=0
 swift test --skip-build --skip "$timed" >"$log" 2>&1 || status=$?

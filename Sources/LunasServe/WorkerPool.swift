@@ -25,6 +25,9 @@ actor WorkerPool {
     /// Held jobs whose runs wait on a credential's budget: they hold no slot meanwhile.
     private let waitingOnBudget = WaitingRuns()
     private var runs: [Int64: Task<Void, Never>] = [:]
+    /// Jobs whose finish is being written: a renewal racing that write does not find them running,
+    /// yet their lease was never lost.
+    private var finishing: Set<Int64> = []
     private var stopping = false
     private var drained: [CheckedContinuation<Void, Never>] = []
 
@@ -90,6 +93,8 @@ actor WorkerPool {
 
     private func end(_ job: ClaimedJob, _ finish: JobFinish?) async {
         if let finish {
+            finishing.insert(job.id)
+            defer { finishing.remove(job.id) }
             do {
                 let kept = try await finishes.submit(finish)
                 if !kept { logger.warning("lost the lease of a job before it finished; another runner has it", metadata: ["job": "\(job.id)"]) }
@@ -135,7 +140,7 @@ actor WorkerPool {
                 let kept = try await store.extendLeases(jobs, by: settings.lease)
                 let keptIDs = Set(kept.map(\.id))
                 for job in kept where held[job.id] != nil { held[job.id] = job }
-                for job in jobs where !keptIDs.contains(job.id) {
+                for job in jobs where !keptIDs.contains(job.id) && held[job.id] != nil && !finishing.contains(job.id) {
                     // another runner took it after our lease lapsed: this run's result would not count
                     logger.warning("lost the lease of a running job; cancelling its run", metadata: ["job": "\(job.id)"])
                     runs[job.id]?.cancel()

@@ -44,11 +44,17 @@ extension PostgresStore {
     public func extendLeases(_ jobs: [ClaimedJob], by lease: Duration) async throws -> [ClaimedJob] {
         let ms = try RunnerChecks.lease(lease)
         guard !jobs.isEmpty else { return [] }
+        // The rows are locked in id order, as a batch of finishes locks them (finishJobs): in any
+        // other order a renewal and a finish of the same runner's jobs deadlock, and a renewal that
+        // fails loses leases of runs still going.
         let extended = try await rows("""
+            WITH locked AS (
+                SELECT j.id FROM lunas_jobs AS j
+                JOIN unnest(\(jobs.map(\.id))::bigint[], \(jobs.map(\.leaseToken))::bigint[]) AS held (id, token) ON j.id = held.id
+                WHERE j.lease_token = held.token AND j.state = 'running' AND j.lease_expires_at > lunas_now_ms(\(fixedNow))
+                ORDER BY j.id FOR UPDATE OF j)
             UPDATE lunas_jobs AS j SET lease_expires_at = lunas_now_ms(\(fixedNow)) + \(ms)
-            FROM unnest(\(jobs.map(\.id))::bigint[], \(jobs.map(\.leaseToken))::bigint[]) AS held (id, token)
-            WHERE j.id = held.id AND j.lease_token = held.token AND j.state = 'running'
-              AND j.lease_expires_at > lunas_now_ms(\(fixedNow))
+            FROM locked WHERE j.id = locked.id
             RETURNING j.id, j.lease_expires_at
             """)
         let expiries = try Dictionary(extended.map { try $0.decode((Int64, Int64).self) }, uniquingKeysWith: max)
@@ -65,9 +71,10 @@ extension PostgresStore {
         for finish in finishes { try finish.followUps.forEach { try $0.check() } }
         let logger = logger, fixedNow = fixedNow
         return try await transaction { connection in
-            var results: [Bool] = []
-            for finish in finishes {
-                results.append(try await Self.finish(finish, connection, logger: logger, fixedNow: fixedNow))
+            // in id order, as lease renewals lock rows (extendLeases): no deadlock between them
+            var results = [Bool](repeating: false, count: finishes.count)
+            for index in finishes.indices.sorted(by: { finishes[$0].job.id < finishes[$1].job.id }) {
+                results[index] = try await Self.finish(finishes[index], connection, logger: logger, fixedNow: fixedNow)
             }
             return results
         }
@@ -76,10 +83,14 @@ extension PostgresStore {
     public func releaseJobs(_ jobs: [ClaimedJob], runAt: Date?) async throws -> [Bool] {
         guard !jobs.isEmpty else { return [] }
         let released = try await rows("""
+            WITH locked AS (
+                SELECT j.id FROM lunas_jobs AS j
+                JOIN unnest(\(jobs.map(\.id))::bigint[], \(jobs.map(\.leaseToken))::bigint[]) AS held (id, token) ON j.id = held.id
+                WHERE j.lease_token = held.token AND j.state = 'running'
+                ORDER BY j.id FOR UPDATE OF j)
             UPDATE lunas_jobs AS j SET state = 'ready', run_at = coalesce(\(runAt?.milliseconds)::bigint, lunas_now_ms(\(fixedNow))),
                 attempts = greatest(j.attempts - 1, 0), lease_token = NULL, lease_expires_at = NULL
-            FROM unnest(\(jobs.map(\.id))::bigint[], \(jobs.map(\.leaseToken))::bigint[]) AS held (id, token)
-            WHERE j.id = held.id AND j.lease_token = held.token AND j.state = 'running'
+            FROM locked WHERE j.id = locked.id
             RETURNING j.id
             """)
         let ids = Set(try released.map { try $0.decode(Int64.self) })

@@ -2,24 +2,25 @@ import Foundation
 import AsyncHTTPClient
 import LunasTesting
 
-/// A folder for a `lunas serve` test: `rules/NAME.lua` files and a `lunas.toml` (SQLite store
-/// `lunas.db`, port 0, the `scalev` webhook source), removed when the test's scope ends.
+/// A folder for a `lunas serve` test: `rules/NAME.lua` files and a `lunas.toml` (store `store`,
+/// by default the SQLite file `lunas.db`; port 0, the `scalev` webhook source), removed when the test's scope ends.
 struct ServeFolder {
     let url: URL
 
-    init(rules: [String: String], grace: String = "5s", serve: String = "", toml extra: String = "") throws {
+    init(rules: [String: String], grace: String = "5s", lease: String = "6s", store: String = "lunas.db", serve: String = "",
+         toml extra: String = "") throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url.appendingPathComponent("rules"), withIntermediateDirectories: true)
         for (name, source) in rules {
             try Data(source.utf8).write(to: url.appendingPathComponent("rules/\(name).lua"))
         }
         let toml = """
-            store = "lunas.db"
+            store = "\(store)"
 
             [serve]
             listen = "127.0.0.1:0"
             grace = "\(grace)"
-            lease = "6s"
+            lease = "\(lease)"
             \(serve)
 
             [webhooks.scalev]

@@ -77,9 +77,26 @@ final class ServeProcess: Sendable {
         return Int(line[line.index(after: colon)...].prefix { $0.isNumber })
     }
 
-    /// Sends `signal` (SIGHUP: reload) and goes on.
+    /// Its process id (a runner's worker name is `host:pid`).
+    var pid: Int32 { process.withLock { $0.processIdentifier } }
+
+    /// Sends `signal` and returns at once; for a process whose log another task reads to its end
+    /// (``stop(_:)`` drains it itself, and a stream has one reader). ``exitStatus()`` waits for it.
     func send(_ signal: Int32) {
-        kill(process.withLock { $0.processIdentifier }, signal)
+        kill(pid, signal)
+    }
+
+    /// Sends SIGKILL if it still runs (a test's teardown: nothing outlives the test).
+    func killIfRunning() {
+        process.withLock { process in
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+    }
+
+    /// Waits for the process to exit and returns its status.
+    func exitStatus() async -> Int32 {
+        for await status in exited { return status }
+        return -1
     }
 
     /// Sends `signal` and returns the exit status.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The README's and the docs' commands run as written: every line starting with `lunas ` in a
-/// ```sh block, in order, in one folder holding a copy of scripts/ (so the sandbox runs see each
+/// ```sh block, in order, in one folder holding a copy of scripts/ and stdlib/ (so the sandbox runs see each
 /// other's data, as a reader following the page would), each exiting 0. `lunas sandbox` serves
 /// until it is interrupted. Blocks marked ```sh live need what a test does not have (a live key,
 /// a database server, a person at the keyboard) and are skipped.
@@ -50,7 +50,9 @@ struct DocsCommandTests {
     static func workspace() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunas-docs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: LunasBinary.packageRoot.appendingPathComponent("scripts"), to: folder.appendingPathComponent("scripts"))
+        for part in ["scripts", "stdlib"] {
+            try FileManager.default.copyItem(at: LunasBinary.packageRoot.appendingPathComponent(part), to: folder.appendingPathComponent(part))
+        }
         return folder
     }
 
