@@ -44,8 +44,8 @@ struct KVHostFunctions: Sendable {
             ("delete", { a in
                 let ns = try module.namespace(of: a[0].integerValue), options = try module.writeOptions(a, 2, allowed: ["fence"])
                 let key = try a.string(1, "key")
-                return KVOperation(now: { try $0.deleteNow(key, in: ns, fence: options.fence).map { [.boolean($0)] } },
-                                   later: { [.boolean(try await $0.delete(key, in: ns, fence: options.fence))] })
+                return KVOperation(now: { try $0.deleteNow(key, in: ns, fences: options.fences).map { [.boolean($0)] } },
+                                   later: { [.boolean(try await $0.delete(key, in: ns, fences: options.fences))] })
             }),
             ("incr", { a in
                 let ns = try module.namespace(of: a[0].integerValue)
@@ -108,10 +108,11 @@ struct KVHostFunctions: Sendable {
                 let table = try a.options(2, allowed: ["ttl"])
                 let ttl = try KVArguments.seconds(table["ttl"], "ttl", most: KVLock.maxTTLSeconds) ?? .seconds(30)
                 return KVOperation(later: { store in
-                    guard let refreshed = try await store.refreshLock(lock, ttl: ttl) else { return [] }
+                    guard let refreshed = try await store.refreshLock(lock, ttl: ttl, fences: module.runFences) else { return [] }
                     return [.number(refreshed.expiresAt.timeIntervalSince1970)]
                 })
             }),
+            // not fenced by the run's fence: giving up a lock this run holds can only free it for others
             ("unlock", { a in
                 _ = try module.namespace(of: a[0].integerValue)
                 let lock = try module.lock(a[1])
@@ -122,13 +123,16 @@ struct KVHostFunctions: Sendable {
 }
 
 extension KVModule {
-    /// The `ttl` and `fence` of an options table.
+    /// The `ttl` and `fence` of an options table, the write fenced by the run's fence too.
     func writeOptions(_ arguments: KVArguments, _ index: Int, allowed: Set<String> = ["ttl", "fence"]) throws -> KVWriteOptions {
         let table = try arguments.options(index, allowed: allowed)
         let ttl = allowed.contains("ttl") ? try KVArguments.seconds(table["ttl"], "ttl") : nil
         let fence: KVLock? = if case .nil = table["fence"] { nil } else { try lock(table["fence"]) }
-        return KVWriteOptions(ttl: ttl, fence: fence)
+        return KVWriteOptions(ttl: ttl, fence: fence, fences: runFences)
     }
+
+    /// The fences every write of the run carries (``fence``), besides the script's own.
+    var runFences: [KVFence] { fence.map { [$0] } ?? [] }
 
     /// A lock from its Lua table (`name`, `token`, and the namespace handle `_h`).
     func lock(_ value: LuaValue) throws -> KVLock {
@@ -144,7 +148,7 @@ extension KVModule {
         let deadline = clock.instant() + wait
         var pause = Duration.milliseconds(5)
         while true {
-            if let lock = try await store.acquireLock(name, in: ns, ttl: ttl, owner: owner) { return lock }
+            if let lock = try await store.acquireLock(name, in: ns, ttl: ttl, owner: owner, fences: runFences) { return lock }
             let now = clock.instant()
             if now >= deadline { return nil }
             try await clock.sleep(for: min(pause, deadline - now))

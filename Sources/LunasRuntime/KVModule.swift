@@ -24,16 +24,22 @@ public struct KVModule: ScriptModule {
     public let owner: String
     /// In a dry run, where each write goes instead of the store (one line each); `nil` writes.
     public let dryRun: (@Sendable (String) -> Void)?
+    /// What every write of the script is conditioned on besides its own lock fences (see
+    /// ``ScriptOptions/kvFence``); `nil`: only those.
+    public var fence: KVFence?
     /// A rules file's top-level gate: closed, every `kv` call fails.
     var gate: TopLevelGate?
 
     /// A module for the script with this namespace; with `dryRun`, writes are kept in memory for
     /// the run (its reads see them) and reported there, and the store is only read.
-    public init(store: OnDemandStore, namespace: String, sharedNamespaces: [String] = [], dryRun: (@Sendable (String) -> Void)? = nil) {
+    /// Every write is fenced by `fence` too, when given.
+    public init(store: OnDemandStore, namespace: String, sharedNamespaces: [String] = [], dryRun: (@Sendable (String) -> Void)? = nil,
+                fence: KVFence? = nil) {
         self.store = store
         self.namespace = namespace
         self.sharedNamespaces = sharedNamespaces
         self.dryRun = dryRun
+        self.fence = fence
         self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(namespace)"
     }
 

@@ -29,6 +29,14 @@ public struct ScriptOptions: Sendable {
     public var namespace: String? = nil
     /// Namespaces the script may open with `kv.shared(name)`.
     public var sharedNamespaces: [String] = []
+    /// What every `kv` write of the run is conditioned on, besides any lock the script fences a
+    /// write with itself (both must hold): a runner gives a job's run its lease
+    /// (``ClaimedJob/fence``), so that a run whose lease was lost cannot write. A write whose fence
+    /// no longer holds fails with a Lua error at the script's line and writes nothing. It covers
+    /// `set`, `add`, `replace`, `delete`, `incr`, `cas`, `lock` and `lock:refresh`; releasing a
+    /// lock the run holds is not fenced, nor are a dry run's dropped writes by a job's lease (they
+    /// reach no store). `nil`: writes are fenced only by the script's locks.
+    public var kvFence: KVFence? = nil
     /// In a dry run, where each `kv` write is reported (redacted) instead of being written; the
     /// run's reads still see its writes. `nil` writes to the store.
     public var kvDryRun: (@Sendable (String) -> Void)? = nil

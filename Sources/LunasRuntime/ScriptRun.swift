@@ -176,7 +176,8 @@ public struct ScriptRun: Sendable {
         }
         if let store = options.store, let namespace {
             let dryRun = options.kvDryRun.map { report in { @Sendable (line: String) in report(redactor.redact(line)) } }
-            var module = KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces, dryRun: dryRun)
+            var module = KVModule(store: store, namespace: namespace, sharedNamespaces: options.sharedNamespaces, dryRun: dryRun,
+                                  fence: options.kvFence)
             module.gate = gate
             modules.append(module)
         } else if options.store == nil, reach.names("kv") {

@@ -42,6 +42,9 @@ struct JobExecution: Sendable {
                                        output: output.map { transcript.output.alongside($0) } ?? transcript.output)
         request.rule = RuleCall(name: job.handler, input: [payload.input.luaValue], timerKey: "job\(job.id)")
         request.budgetWaitObserver = budgetWaits
+        // the run's kv writes land only while this claim holds the job: a run cut off by a lost
+        // lease (this runner stalled, another took the job) cannot write alongside the new run
+        request.options.kvFence = job.fence
         let started = clock.now()
         let result = await runtime.run(request)
         let ended = clock.now()

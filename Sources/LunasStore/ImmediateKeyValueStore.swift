@@ -25,8 +25,8 @@ public protocol ImmediateKeyValueStore: KeyValueStore {
     func addNow(_ key: String, value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?>
     /// ``KeyValueStore/replace(_:with:in:options:)``, at once.
     func replaceNow(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?>
-    /// ``KeyValueStore/delete(_:in:fence:)``, at once.
-    func deleteNow(_ key: String, in namespace: String, fence: KVLock?) throws -> KVImmediate<Bool>
+    /// ``KeyValueStore/delete(_:in:fences:)``, at once.
+    func deleteNow(_ key: String, in namespace: String, fences: [KVFence]) throws -> KVImmediate<Bool>
     /// ``KeyValueStore/increment(_:by:initial:in:options:)``, at once.
     func incrementNow(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64>
     /// ``KeyValueStore/compareAndSwap(_:version:to:in:options:)``, at once.
@@ -35,4 +35,11 @@ public protocol ImmediateKeyValueStore: KeyValueStore {
     func keysNow(in namespace: String, prefix: String, limit: Int, cursor: String?) throws -> KVImmediate<KVPage>
     /// ``KeyValueStore/timeToLive(_:in:)``, at once.
     func timeToLiveNow(_ key: String, in namespace: String) throws -> KVImmediate<KVTimeToLive>
+}
+
+extension ImmediateKeyValueStore {
+    /// ``KeyValueStore/delete(_:in:fence:)``, at once.
+    public func deleteNow(_ key: String, in namespace: String, fence: KVLock?) throws -> KVImmediate<Bool> {
+        try deleteNow(key, in: namespace, fences: KVFence.list(fence))
+    }
 }

@@ -128,11 +128,15 @@ public actor KVOverlay: KeyValueStore {
         usage[namespace, default: KVUsage()] = usage[namespace, default: KVUsage()] - freed
     }
 
-    private func checkFence(_ fence: KVLock?) throws {
-        guard let fence else { return }
-        let held = locks[Key(namespace: fence.namespace, key: fence.name)]
-        guard let held, held.token == fence.token, held.expiresAt > clock.now() else {
-            throw StoreError.staleFence(lock: fence.name, token: fence.token)
+    /// Throws unless each lock fence is a live lock of the overlay's. A job's lease does not
+    /// condition the overlay's writes: they never reach the store, so a lost lease cannot make
+    /// two runs' writes land there.
+    private func checkFences(_ fences: [KVFence]) throws {
+        for case .lock(let fence) in fences {
+            let held = locks[Key(namespace: fence.namespace, key: fence.name)]
+            guard let held, held.token == fence.token, held.expiresAt > clock.now() else {
+                throw StoreError.staleFence(lock: fence.name, token: fence.token)
+            }
         }
     }
 
@@ -157,25 +161,25 @@ public actor KVOverlay: KeyValueStore {
 
     public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
         let visible = try await current(key, namespace)
-        try checkFence(options.fence)
+        try checkFences(options.fences)
         return try await keep("set", key, value, namespace, over: visible, ttl: options.ttl)
     }
 
     public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         guard try await current(key, namespace) == nil else { return nil }
-        try checkFence(options.fence)
+        try checkFences(options.fences)
         return try await keep("add", key, value, namespace, over: nil, ttl: options.ttl)
     }
 
     public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         guard let visible = try await current(key, namespace) else { return nil }
-        try checkFence(options.fence)
+        try checkFences(options.fences)
         return try await keep("replace", key, value, namespace, over: visible, ttl: options.ttl)
     }
 
-    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+    public func delete(_ key: String, in namespace: String, fences: [KVFence]) async throws -> Bool {
         let visible = try await current(key, namespace)
-        try checkFence(fence)
+        try checkFences(fences)
         let slot = Key(namespace: namespace, key: key)
         try await account(namespace) { KVUsage() - counted(slot, visible: visible) }
         // a marker only where the store beneath holds the key, so deleting keeps nothing else
@@ -186,7 +190,7 @@ public actor KVOverlay: KeyValueStore {
 
     public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
         let entry = try await current(key, namespace)
-        try checkFence(options.fence)
+        try checkFences(options.fences)
         let start: Int64
         if let entry {
             guard let value = Int64(entry.value) else { throw StoreError.notAnInteger(key: key) }
@@ -204,7 +208,7 @@ public actor KVOverlay: KeyValueStore {
     public func compareAndSwap(_ key: String, version: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         let visible = try await current(key, namespace)
         guard visible?.version == version else { return nil }
-        try checkFence(options.fence)
+        try checkFences(options.fences)
         return try await keep("cas", key, value, namespace, over: visible, ttl: options.ttl)
     }
 
@@ -244,9 +248,10 @@ public actor KVOverlay: KeyValueStore {
         }
     }
 
-    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
+    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String, fences: [KVFence]) async throws -> KVLock? {
         try KVNames.checkNamespace(namespace)
         try KVNames.checkKey(name)
+        try checkFences(fences)
         let key = Key(namespace: namespace, key: name)
         if let held = locks[key], held.expiresAt > clock.now() { return nil }
         let milliseconds = try KVNames.checkLockTTL(ttl)
@@ -258,9 +263,10 @@ public actor KVOverlay: KeyValueStore {
         return lock
     }
 
-    public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
+    public func refreshLock(_ lock: KVLock, ttl: Duration, fences: [KVFence]) async throws -> KVLock? {
         let key = Key(namespace: lock.namespace, key: lock.name)
         let milliseconds = try KVNames.checkLockTTL(ttl)
+        try checkFences(fences)
         guard let held = locks[key], held.token == lock.token, held.expiresAt > clock.now() else { return nil }
         var refreshed = held
         refreshed.expiresAt = clock.now().addingTimeInterval(Double(milliseconds) / 1000)

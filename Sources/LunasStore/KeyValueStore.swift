@@ -18,8 +18,8 @@ public protocol KeyValueStore: Sendable {
     /// Stores a value only when the key exists; returns the new version, or `nil` when absent.
     func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64?
 
-    /// Deletes a key; returns whether it existed.
-    func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool
+    /// Deletes a key, only while every one of `fences` holds; returns whether it existed.
+    func delete(_ key: String, in namespace: String, fences: [KVFence]) async throws -> Bool
 
     /// Adds `delta` to the integer at `key` (starting from `initial` when absent) and returns
     /// the new integer. A TTL in `options` applies only when this call creates the key.
@@ -35,13 +35,15 @@ public protocol KeyValueStore: Sendable {
     /// How long a key has left.
     func timeToLive(_ key: String, in namespace: String) async throws -> KVTimeToLive
 
-    /// Takes a lock for `ttl` (at most ``KVLock/maxTTL``) unless someone holds it; returns it
-    /// with a fresh fencing token, or `nil` when it is held.
-    func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock?
+    /// Takes a lock for `ttl` (at most ``KVLock/maxTTL``) unless someone holds it, only while
+    /// every one of `fences` holds (else it throws, taking nothing); returns it with a fresh
+    /// fencing token, or `nil` when it is held.
+    func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String, fences: [KVFence]) async throws -> KVLock?
 
-    /// Extends a held lock by `ttl` (at most ``KVLock/maxTTL``) from now; returns the lock with
-    /// its new expiry, or `nil` when it was lost.
-    func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock?
+    /// Extends a held lock by `ttl` (at most ``KVLock/maxTTL``) from now, only while every one
+    /// of `fences` holds (else it throws, extending nothing); returns the lock with its new
+    /// expiry, or `nil` when it was lost.
+    func refreshLock(_ lock: KVLock, ttl: Duration, fences: [KVFence]) async throws -> KVLock?
 
     /// Releases a lock; returns whether it was still held with this token.
     func releaseLock(_ lock: KVLock) async throws -> Bool
@@ -59,5 +61,20 @@ extension KeyValueStore {
     @discardableResult
     public func set(_ key: String, to value: String, in namespace: String) async throws -> Int64 {
         try await set(key, to: value, in: namespace, options: KVWriteOptions())
+    }
+
+    /// Deletes a key, only while `fence` (when given) is still held; returns whether it existed.
+    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+        try await delete(key, in: namespace, fences: KVFence.list(fence))
+    }
+
+    /// Takes a lock, unfenced (see ``acquireLock(_:in:ttl:owner:fences:)``).
+    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
+        try await acquireLock(name, in: namespace, ttl: ttl, owner: owner, fences: [])
+    }
+
+    /// Extends a held lock, unfenced (see ``refreshLock(_:ttl:fences:)``).
+    public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
+        try await refreshLock(lock, ttl: ttl, fences: [])
     }
 }

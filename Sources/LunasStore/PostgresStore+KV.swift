@@ -23,7 +23,7 @@ extension PostgresStore {
                 value = EXCLUDED.value, version = nextval('lunas_version_seq'), expires_at = EXCLUDED.expires_at
             RETURNING version
             """
-        return try await write(query, in: namespace, fence: options.fence) ?? 0
+        return try await write(query, in: namespace, fences: options.fences) ?? 0
     }
 
     public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
@@ -35,7 +35,7 @@ extension PostgresStore {
                 value = EXCLUDED.value, version = nextval('lunas_version_seq'), expires_at = EXCLUDED.expires_at
             WHERE t.expires_at IS NOT NULL AND t.expires_at <= lunas_now_ms(\(fixedNow))
             RETURNING version
-            """, in: namespace, fence: options.fence)
+            """, in: namespace, fences: options.fences)
     }
 
     public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
@@ -45,16 +45,16 @@ extension PostgresStore {
                 expires_at = lunas_now_ms(\(fixedNow)) + \(ttl)::bigint
             WHERE ns = \(namespace) AND key = \(key) AND (expires_at IS NULL OR expires_at > lunas_now_ms(\(fixedNow)))
             RETURNING version
-            """, in: namespace, fence: options.fence)
+            """, in: namespace, fences: options.fences)
     }
 
-    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+    public func delete(_ key: String, in namespace: String, fences: [KVFence]) async throws -> Bool {
         try KVNames.checkKey(key)
         try KVNames.checkNamespace(namespace)
         let existed: Int64? = try await write("""
             DELETE FROM lunas_kv WHERE ns = \(namespace) AND key = \(key)
             RETURNING CASE WHEN expires_at IS NULL OR expires_at > lunas_now_ms(\(fixedNow)) THEN 1 ELSE 0 END::bigint
-            """, in: namespace, fence: fence)
+            """, in: namespace, fences: fences)
         return existed == 1
     }
 
@@ -72,7 +72,7 @@ extension PostgresStore {
                     expires_at = CASE WHEN t.expires_at IS NOT NULL AND t.expires_at <= lunas_now_ms(\(fixedNow)) THEN EXCLUDED.expires_at
                                       ELSE t.expires_at END
                 RETURNING value::bigint
-                """, in: namespace, fence: options.fence,
+                """, in: namespace, fences: options.fences,
             errors: ["22P02": .notAnInteger(key: key), "22003": .integerOverflow(key: key)])
         return next ?? start
     }
@@ -86,7 +86,7 @@ extension PostgresStore {
             WHERE ns = \(namespace) AND key = \(key) AND version = \(expected)
               AND (expires_at IS NULL OR expires_at > lunas_now_ms(\(fixedNow)))
             RETURNING version
-            """, in: namespace, fence: options.fence)
+            """, in: namespace, fences: options.fences)
     }
 
     public func keys(in namespace: String, prefix: String, limit: Int, cursor: String?) async throws -> KVPage {
@@ -114,30 +114,30 @@ extension PostgresStore {
         return try row.decode(Int64?.self).map { .remaining(.milliseconds($0)) } ?? .persistent
     }
 
-    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
+    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String, fences: [KVFence]) async throws -> KVLock? {
         try KVNames.checkKey(name)
         try KVNames.checkNamespace(namespace)
         let ms = try KVNames.checkLockTTL(ttl)
-        let rows = try await withinQuota(namespace) { errors in try await self.rows("""
+        let rows = try await withinQuota(namespace) { errors in try await self.fencedRows("""
             INSERT INTO lunas_kv_locks AS l (ns, name, token, owner, expires_at)
             VALUES (\(namespace), \(name), nextval('lunas_version_seq'), \(owner), lunas_now_ms(\(fixedNow)) + \(ms))
             ON CONFLICT (ns, name) DO UPDATE SET
                 token = nextval('lunas_version_seq'), owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
             WHERE l.expires_at <= lunas_now_ms(\(fixedNow))
             RETURNING token, expires_at
-            """, errors: errors) }
+            """, fences: fences, errors: errors) }
         guard let row = rows.first else { return nil }
         let (token, expires) = try row.decode((Int64, Int64).self)
         return KVLock(namespace: namespace, name: name, token: token, expiresAt: Date(milliseconds: expires))
     }
 
-    public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
+    public func refreshLock(_ lock: KVLock, ttl: Duration, fences: [KVFence]) async throws -> KVLock? {
         let ms = try KVNames.checkLockTTL(ttl)
-        let rows = try await rows("""
+        let rows = try await fencedRows("""
             UPDATE lunas_kv_locks SET expires_at = lunas_now_ms(\(fixedNow)) + \(ms)
             WHERE ns = \(lock.namespace) AND name = \(lock.name) AND token = \(lock.token) AND expires_at > lunas_now_ms(\(fixedNow))
             RETURNING expires_at
-            """)
+            """, fences: fences)
         guard let row = rows.first else { return nil }
         var refreshed = lock
         refreshed.expiresAt = Date(milliseconds: try row.decode(Int64.self))
@@ -179,20 +179,23 @@ extension PostgresStore {
     }
 
     /// Runs a write returning at most one bigint, within the quota of `namespace` when it writes
-    /// a key-value namespace; with a fence, in a transaction that first checks (and share-locks)
-    /// the fencing lock's row so it cannot change hands until commit.
-    func write(_ query: PostgresQuery, in namespace: String? = nil, fence: KVLock?, errors: [String: StoreError] = [:]) async throws -> Int64? {
+    /// a key-value namespace, only while every one of `fences` holds (``fencedRows(_:fences:errors:)``).
+    func write(_ query: PostgresQuery, in namespace: String? = nil, fences: [KVFence], errors: [String: StoreError] = [:]) async throws -> Int64? {
         let attempt = { (errors: [String: StoreError]) async throws -> Int64? in
-            guard let fence else {
-                return try await self.rows(query, errors: errors).first?.decode(Int64.self)
-            }
-            return try await self.transaction(errors: errors) { connection in
-                try await Self.checkFence(fence, connection, now: self.fixedNow, logger: self.logger)
-                return try await connection.query(query, logger: self.logger).collect().first?.decode(Int64.self)
-            }
+            try await self.fencedRows(query, fences: fences, errors: errors).first?.decode(Int64.self)
         }
         guard let namespace else { return try await attempt(errors) }
         return try await withinQuota(namespace, errors, attempt)
+    }
+
+    /// Runs one statement and returns its rows; with fences, in a transaction that first checks
+    /// (and share-locks) each fence's row, so that no fence can change hands until the commit.
+    func fencedRows(_ query: PostgresQuery, fences: [KVFence], errors: [String: StoreError] = [:]) async throws -> [PostgresRow] {
+        guard !fences.isEmpty else { return try await rows(query, errors: errors) }
+        return try await transaction(errors: errors) { connection in
+            for fence in fences { try await Self.checkFence(fence, connection, now: self.fixedNow, logger: self.logger) }
+            return try await connection.query(query, logger: self.logger).collect()
+        }
     }
 
     /// `attempt`, given `errors` and the quota's; when the quota refuses it (its counts still
@@ -223,13 +226,25 @@ extension PostgresStore {
         return keys.count + locks.count
     }
 
-    static func checkFence(_ fence: KVLock, _ connection: PostgresConnection, now fixedNow: Int64?, logger: Logger) async throws {
-        let rows = try await connection.query("""
-            SELECT 1 FROM lunas_kv_locks
-            WHERE ns = \(fence.namespace) AND name = \(fence.name) AND token = \(fence.token) AND expires_at > lunas_now_ms(\(fixedNow))
-            FOR SHARE
-            """, logger: logger).collect()
-        if rows.isEmpty { throw StoreError.staleFence(lock: fence.name, token: fence.token) }
+    /// Throws unless `fence` holds, share-locking the row it holds by (the lock's, or the job's:
+    /// a claim, heartbeat or finish of that job waits for this transaction) until the commit.
+    static func checkFence(_ fence: KVFence, _ connection: PostgresConnection, now fixedNow: Int64?, logger: Logger) async throws {
+        switch fence {
+        case .lock(let lock):
+            let rows = try await connection.query("""
+                SELECT 1 FROM lunas_kv_locks
+                WHERE ns = \(lock.namespace) AND name = \(lock.name) AND token = \(lock.token) AND expires_at > lunas_now_ms(\(fixedNow))
+                FOR SHARE
+                """, logger: logger).collect()
+            if rows.isEmpty { throw StoreError.staleFence(lock: lock.name, token: lock.token) }
+        case .job(let id, let leaseToken):
+            let rows = try await connection.query("""
+                SELECT 1 FROM lunas_jobs
+                WHERE id = \(id) AND state = 'running' AND lease_token = \(leaseToken) AND lease_expires_at > lunas_now_ms(\(fixedNow))
+                FOR SHARE
+                """, logger: logger).collect()
+            if rows.isEmpty { throw StoreError.lostJobLease(job: id, leaseToken: leaseToken) }
+        }
     }
 
     func checkWrite(_ key: String, _ value: String, _ namespace: String, _ options: KVWriteOptions) throws -> Int64? {

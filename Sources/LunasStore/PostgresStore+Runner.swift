@@ -18,7 +18,7 @@ extension PostgresStore {
             INSERT INTO lunas_credentials (name, sealed, version) VALUES (\(name), \(sealed), nextval('lunas_version_seq'))
             ON CONFLICT (name) DO UPDATE SET sealed = EXCLUDED.sealed, version = nextval('lunas_version_seq'), updated_at = now()
             RETURNING version
-            """, fence: fence) ?? 0
+            """, fences: KVFence.list(fence)) ?? 0
     }
 
     public func deleteCredential(_ name: String) async throws -> Bool {

@@ -66,14 +66,14 @@ extension SQLiteStore {
 
     // MARK: - The operations, each one transaction body shared by both paths
 
-    /// One write of a key, inside the write transaction: the fence checked, the next store-wide
+    /// One write of a key, inside the write transaction: the fences checked, the next store-wide
     /// version taken and the quota kept; `body` gets the time (ms), the version and the expiry.
     private func versionedWrite<T>(
-        _ db: Database, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?,
+        _ db: Database, _ namespace: String, _ fences: [KVFence], _ ttl: Int64?,
         _ body: (Database, _ now: Int64, _ version: Int64, _ expiresAt: Int64?) throws -> T
     ) throws -> T {
         let now = self.now()
-        try Self.checkFence(fence, db, now: now)
+        try Self.checkFences(fences, db, now: now)
         let version = try Self.nextVersion(db), expiresAt = try ttl.map { try KVNames.expiry(now, plus: $0) }
         return try withinQuota(db, namespace, now: now) { try body(db, now, version, expiresAt) }
     }
@@ -120,23 +120,23 @@ extension SQLiteStore {
         return KVEntry(value: row[0], version: row[1], expiresAt: expires.map { Date(milliseconds: $0) })
     }
 
-    private func setBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64 {
-        try self.versionedWrite(db, namespace, fence, ttl) { db, _, version, expiresAt in
+    private func setBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fences: [KVFence], _ ttl: Int64?) throws -> Int64 {
+        try self.versionedWrite(db, namespace, fences, ttl) { db, _, version, expiresAt in
             try db.cachedStatement(sql: Self.upsert).execute(arguments: [namespace, key, value, version, expiresAt])
             return version
         }
     }
 
-    private func addBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64? {
-        try self.versionedWrite(db, namespace, fence, ttl) { db, now, version, expiresAt in
+    private func addBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fences: [KVFence], _ ttl: Int64?) throws -> Int64? {
+        try self.versionedWrite(db, namespace, fences, ttl) { db, now, version, expiresAt in
             try db.cachedStatement(sql: Self.upsert + " WHERE lunas_kv.expires_at IS NOT NULL AND lunas_kv.expires_at <= ?")
                 .execute(arguments: [namespace, key, value, version, expiresAt, now])
             return db.changesCount > 0 ? version : nil
         }
     }
 
-    private func replaceBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64? {
-        try self.versionedWrite(db, namespace, fence, ttl) { db, now, version, expiresAt in
+    private func replaceBody(_ db: Database, _ key: String, _ value: String, _ namespace: String, _ fences: [KVFence], _ ttl: Int64?) throws -> Int64? {
+        try self.versionedWrite(db, namespace, fences, ttl) { db, now, version, expiresAt in
             try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ? WHERE ns = ? AND key = ? AND \(Self.visible)
                 """).execute(arguments: [value, version, expiresAt, namespace, key, now])
@@ -144,17 +144,17 @@ extension SQLiteStore {
         }
     }
 
-    private func deleteBody(_ db: Database, _ key: String, _ namespace: String, _ fence: KVLock?) throws -> Bool {
+    private func deleteBody(_ db: Database, _ key: String, _ namespace: String, _ fences: [KVFence]) throws -> Bool {
         let now = self.now()
-        try Self.checkFence(fence, db, now: now)
+        try Self.checkFences(fences, db, now: now)
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "DELETE FROM lunas_kv WHERE ns = ? AND key = ? RETURNING expires_at"),
                                          arguments: [namespace, key]) else { return false }
         let expires: Int64? = row[0]
         return expires.map { $0 > now } ?? true
     }
 
-    private func incrementBody(_ db: Database, _ key: String, _ delta: Int64, _ initial: Int64, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64 {
-        try self.versionedWrite(db, namespace, fence, ttl) { db, now, version, expiresAt in
+    private func incrementBody(_ db: Database, _ key: String, _ delta: Int64, _ initial: Int64, _ namespace: String, _ fences: [KVFence], _ ttl: Int64?) throws -> Int64 {
+        try self.versionedWrite(db, namespace, fences, ttl) { db, now, version, expiresAt in
             if let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT value FROM lunas_kv WHERE ns = ? AND key = ? AND \(Self.visible)"),
                                           arguments: [namespace, key, now]) {
                 let text: String = row[0]
@@ -172,8 +172,8 @@ extension SQLiteStore {
         }
     }
 
-    private func swapBody(_ db: Database, _ key: String, _ expected: Int64, _ value: String, _ namespace: String, _ fence: KVLock?, _ ttl: Int64?) throws -> Int64? {
-        try self.versionedWrite(db, namespace, fence, ttl) { db, now, version, expiresAt in
+    private func swapBody(_ db: Database, _ key: String, _ expected: Int64, _ value: String, _ namespace: String, _ fences: [KVFence], _ ttl: Int64?) throws -> Int64? {
+        try self.versionedWrite(db, namespace, fences, ttl) { db, now, version, expiresAt in
             try db.cachedStatement(sql: """
                 UPDATE lunas_kv SET value = ?, version = ?, expires_at = ?
                 WHERE ns = ? AND key = ? AND version = ? AND \(Self.visible)
@@ -210,34 +210,34 @@ extension SQLiteStore {
     @discardableResult
     public func set(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
         let ttl = try checkWrite(key, value, namespace, options)
-        return try await kvWrite { db in try self.setBody(db, key, value, namespace, options.fence, ttl) }
+        return try await kvWrite { db in try self.setBody(db, key, value, namespace, options.fences, ttl) }
     }
 
     public func add(_ key: String, value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         let ttl = try checkWrite(key, value, namespace, options)
-        return try await kvWrite { db in try self.addBody(db, key, value, namespace, options.fence, ttl) }
+        return try await kvWrite { db in try self.addBody(db, key, value, namespace, options.fences, ttl) }
     }
 
     public func replace(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         let ttl = try checkWrite(key, value, namespace, options)
-        return try await kvWrite { db in try self.replaceBody(db, key, value, namespace, options.fence, ttl) }
+        return try await kvWrite { db in try self.replaceBody(db, key, value, namespace, options.fences, ttl) }
     }
 
-    public func delete(_ key: String, in namespace: String, fence: KVLock?) async throws -> Bool {
+    public func delete(_ key: String, in namespace: String, fences: [KVFence]) async throws -> Bool {
         try KVNames.checkKey(key)
         try KVNames.checkNamespace(namespace)
-        return try await kvWrite { db in try self.deleteBody(db, key, namespace, fence) }
+        return try await kvWrite { db in try self.deleteBody(db, key, namespace, fences) }
     }
 
     public func increment(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) async throws -> Int64 {
         let ttl = try checkWrite(key, "0", namespace, options)
-        return try await kvWrite { db in try self.incrementBody(db, key, delta, initial, namespace, options.fence, ttl) }
+        return try await kvWrite { db in try self.incrementBody(db, key, delta, initial, namespace, options.fences, ttl) }
     }
 
     public func compareAndSwap(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) async throws -> Int64? {
         guard let expected else { return try await add(key, value: value, in: namespace, options: options) }
         let ttl = try checkWrite(key, value, namespace, options)
-        return try await kvWrite { db in try self.swapBody(db, key, expected, value, namespace, options.fence, ttl) }
+        return try await kvWrite { db in try self.swapBody(db, key, expected, value, namespace, options.fences, ttl) }
     }
 
     public func keys(in namespace: String, prefix: String, limit: Int, cursor: String?) async throws -> KVPage {
@@ -252,12 +252,13 @@ extension SQLiteStore {
         return try await pool.read { db in try self.timeToLiveBody(db, key, namespace) }
     }
 
-    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String) async throws -> KVLock? {
+    public func acquireLock(_ name: String, in namespace: String, ttl: Duration, owner: String, fences: [KVFence]) async throws -> KVLock? {
         try KVNames.checkKey(name)
         try KVNames.checkNamespace(namespace)
         let ms = try KVNames.checkLockTTL(ttl)
         return try await kvWrite { db in
             let now = self.now(), expiresAt = try KVNames.expiry(now, plus: ms)
+            try Self.checkFences(fences, db, now: now)
             if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND expires_at > ?"),
                                  arguments: [namespace, name, now]) == true { return nil }
             let token = try Self.nextVersion(db)
@@ -271,10 +272,11 @@ extension SQLiteStore {
         }
     }
 
-    public func refreshLock(_ lock: KVLock, ttl: Duration) async throws -> KVLock? {
+    public func refreshLock(_ lock: KVLock, ttl: Duration, fences: [KVFence]) async throws -> KVLock? {
         let ms = try KVNames.checkLockTTL(ttl)
         return try await kvWrite { db in
             let now = self.now(), expiresAt = try KVNames.expiry(now, plus: ms)
+            try Self.checkFences(fences, db, now: now)
             try db.cachedStatement(sql: "UPDATE lunas_kv_locks SET expires_at = ? WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?").execute(
                            arguments: [expiresAt, lock.namespace, lock.name, lock.token, now])
             guard db.changesCount > 0 else { return nil }
@@ -342,34 +344,34 @@ extension SQLiteStore: ImmediateKeyValueStore {
 
     public func setNow(_ key: String, to value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64> {
         let ttl = try checkWrite(key, value, namespace, options)
-        return try kvWriteNow { db in try self.setBody(db, key, value, namespace, options.fence, ttl) }
+        return try kvWriteNow { db in try self.setBody(db, key, value, namespace, options.fences, ttl) }
     }
 
     public func addNow(_ key: String, value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?> {
         let ttl = try checkWrite(key, value, namespace, options)
-        return try kvWriteNow { db in try self.addBody(db, key, value, namespace, options.fence, ttl) }
+        return try kvWriteNow { db in try self.addBody(db, key, value, namespace, options.fences, ttl) }
     }
 
     public func replaceNow(_ key: String, with value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?> {
         let ttl = try checkWrite(key, value, namespace, options)
-        return try kvWriteNow { db in try self.replaceBody(db, key, value, namespace, options.fence, ttl) }
+        return try kvWriteNow { db in try self.replaceBody(db, key, value, namespace, options.fences, ttl) }
     }
 
-    public func deleteNow(_ key: String, in namespace: String, fence: KVLock?) throws -> KVImmediate<Bool> {
+    public func deleteNow(_ key: String, in namespace: String, fences: [KVFence]) throws -> KVImmediate<Bool> {
         try KVNames.checkKey(key)
         try KVNames.checkNamespace(namespace)
-        return try kvWriteNow { db in try self.deleteBody(db, key, namespace, fence) }
+        return try kvWriteNow { db in try self.deleteBody(db, key, namespace, fences) }
     }
 
     public func incrementNow(_ key: String, by delta: Int64, initial: Int64, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64> {
         let ttl = try checkWrite(key, "0", namespace, options)
-        return try kvWriteNow { db in try self.incrementBody(db, key, delta, initial, namespace, options.fence, ttl) }
+        return try kvWriteNow { db in try self.incrementBody(db, key, delta, initial, namespace, options.fences, ttl) }
     }
 
     public func compareAndSwapNow(_ key: String, version expected: Int64?, to value: String, in namespace: String, options: KVWriteOptions) throws -> KVImmediate<Int64?> {
         guard let expected else { return try addNow(key, value: value, in: namespace, options: options) }
         let ttl = try checkWrite(key, value, namespace, options)
-        return try kvWriteNow { db in try self.swapBody(db, key, expected, value, namespace, options.fence, ttl) }
+        return try kvWriteNow { db in try self.swapBody(db, key, expected, value, namespace, options.fences, ttl) }
     }
 
     public func keysNow(in namespace: String, prefix: String, limit: Int, cursor: String?) throws -> KVImmediate<KVPage> {

@@ -105,11 +105,27 @@ public final class SQLiteStore: Store {
 
     /// Throws unless `fence` is still the live holder of its lock.
     static func checkFence(_ fence: KVLock?, _ db: Database, now: Int64) throws {
-        guard let fence else { return }
-        let held = try Bool.fetchOne(try db.cachedStatement(sql: """
-            SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?
-            """), arguments: [fence.namespace, fence.name, fence.token, now]) ?? false
-        if !held { throw StoreError.staleFence(lock: fence.name, token: fence.token) }
+        try checkFences(KVFence.list(fence), db, now: now)
+    }
+
+    /// Throws unless every one of `fences` still holds: each lock's token is its live holder's,
+    /// each job is `running` under that lease token with its lease not lapsed. Inside the write's
+    /// transaction, which holds the file's write lock, so none can change before the commit.
+    static func checkFences(_ fences: [KVFence], _ db: Database, now: Int64) throws {
+        for fence in fences {
+            switch fence {
+            case .lock(let lock):
+                let held = try Bool.fetchOne(try db.cachedStatement(sql: """
+                    SELECT 1 FROM lunas_kv_locks WHERE ns = ? AND name = ? AND token = ? AND expires_at > ?
+                    """), arguments: [lock.namespace, lock.name, lock.token, now]) ?? false
+                if !held { throw StoreError.staleFence(lock: lock.name, token: lock.token) }
+            case .job(let id, let leaseToken):
+                let held = try Bool.fetchOne(try db.cachedStatement(sql: """
+                    SELECT 1 FROM lunas_jobs WHERE id = ? AND state = 'running' AND lease_token = ? AND lease_expires_at > ?
+                    """), arguments: [id, leaseToken, now]) ?? false
+                if !held { throw StoreError.lostJobLease(job: id, leaseToken: leaseToken) }
+            }
+        }
     }
 }
 

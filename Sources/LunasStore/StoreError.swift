@@ -15,6 +15,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A write fenced by a lock whose token is no longer the holder's: the lock expired and was
     /// taken by someone else, or was released.
     case staleFence(lock: String, token: Int64)
+    /// A write fenced by a job's lease that is no longer held: the lease lapsed and another
+    /// runner claimed the job (or the job finished). The run that made the write lost the job.
+    case lostJobLease(job: Int64, leaseToken: Int64)
     /// A store location that is neither a SQLite path nor a `postgres://` URL.
     case unsupportedLocation(String)
     /// The vault key is missing or malformed.
@@ -46,6 +49,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             reason
         case .staleFence(let lock, let token):
             "stale fencing token \(token) for lock '\(lock)': the lock expired or was released, so this write was refused"
+        case .lostJobLease(let job, _):
+            "this run's job lease was lost (job \(job)): another runner has the job; the write was not made"
         case .unsupportedLocation(let text):
             "cannot use '\(text)' as a store: give a SQLite file path or a postgres:// URL"
         case .vaultKey(let reason):
