@@ -49,7 +49,9 @@ public struct RunnerData: Sendable {
         let payload = JobPayload(version: original.version, input: input, credential: original.credential)
         _ = try await store.enqueue([JobRequest(queue: queue, payload: payload.text, script: original.script, handler: original.handler,
                                                 trigger: "replay:\(id)", maxAttempts: 1)])
-        guard let job = try await store.claimJobs(queue: queue, limit: 1, lease: settings.lease, worker: Runner.defaultWorker).first else {
+        // no heartbeat renews it here: the lease covers the run's whole deadline
+        let lease = max(settings.lease, template.deadline + .seconds(30))
+        guard let job = try await store.claimJobs(queue: queue, limit: 1, lease: lease, worker: Runner.defaultWorker).first else {
             return nil
         }
         let catalog = RulesCatalog(runtime: runtime, folders: RulesFolders(folders: settings.rules, workingDirectory: runtime.configuration.workingDirectory),
