@@ -116,6 +116,8 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // Hosts embedding the runtime, as docs/embedding.md shows them: a pricing route, a rule worker.
         .target(name: "LunasExamples", dependencies: [

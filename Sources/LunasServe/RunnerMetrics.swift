@@ -3,21 +3,19 @@ import Foundation
 import LunasStore
 
 /// What the runner counts, through swift-metrics into the factory it is given (the runner's own
-/// Prometheus registry, served at `/metrics`): runs by outcome, run duration, job lag, queue
-/// depth, webhook intake by result, budget waits.
+/// Prometheus registry, served at `/metrics`): runs by outcome, run duration, job lag, webhook
+/// intake by result, budget waits.
 struct RunnerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let runDuration: CoreMetrics.Timer
     private let jobLag: CoreMetrics.Timer
     private let budgetWait: CoreMetrics.Timer
-    private let queueDepth: Gauge
 
     init(factory: any MetricsFactory) {
         self.factory = factory
         runDuration = CoreMetrics.Timer(label: "lunas_run_duration_seconds", dimensions: [], factory: factory)
         jobLag = CoreMetrics.Timer(label: "lunas_job_lag_seconds", dimensions: [], factory: factory)
-        budgetWait = CoreMetrics.Timer(label: "lunas_budget_wait_seconds", dimensions: [], factory: factory)
-        queueDepth = Gauge(label: "lunas_queue_depth", dimensions: [], factory: factory)
+        budgetWait = CoreMetrics.Timer(label: "lunas_run_budget_wait_seconds", dimensions: [], factory: factory)
     }
 
     /// A job was claimed `lag` seconds after it came due.
@@ -36,10 +34,5 @@ struct RunnerMetrics: Sendable {
     /// A webhook request ended with `result` (accepted, duplicate, test, unsigned, too_large, malformed, unknown_source, error).
     func webhook(_ result: String) {
         Counter(label: "lunas_webhooks_total", dimensions: [("result", result)], factory: factory).increment()
-    }
-
-    /// The jobs ready or running.
-    func queue(depth: Int) {
-        queueDepth.record(depth)
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import LunasRuntime
 import LunasServe
+import Metrics
+import Prometheus
 import ScalevSandbox
 import ServiceLifecycle
 import UnixSignals
@@ -98,10 +100,14 @@ struct ServeCommand: AsyncParsableCommand {
             await runtime.shutdown()
             fail("\(error)")
         }
+        // one registry for /metrics: the runner's own metrics, and those the budgets and the
+        // client report through swift-metrics (requests sent, budget waits, 429s)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let registered = SandboxRegistration(sandbox: localSandbox, logger: logger)
         let runner = Runner(runtime: runtime, configuration: Runner.Configuration(
             settings: settings, template: template, webhooks: webhooks, timeZone: configuration.lunas.timeZone ?? "Asia/Jakarta",
-            logger: logger,
+            logger: logger, registry: registry,
             onListening: { address in
                 FileHandle.standardError.write(Data("lunas serve: listening on http://\(address)\n".utf8))
                 registered.register(listening: address)

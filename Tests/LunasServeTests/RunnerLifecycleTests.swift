@@ -154,6 +154,10 @@ import Testing
             #expect(first?["trigger"] == "webhook:q1", "\(serve.log.joined(separator: "\n"))")
             let second = await Self.finished(serve) { _ in true }
             #expect(second?["trigger"] == "webhook:s1" && second?["outcome"] == "ok")
+            // the budgets report through swift-metrics into the same /metrics
+            let metrics = try await Self.get("http://127.0.0.1:\(port)/metrics").body
+            #expect(metrics.contains("lunas_budget_requests_sent"), "\(metrics)")
+            #expect(metrics.contains("lunas_run_budget_wait_seconds"))
             #expect(await serve.stop() == 0)
         }
     }
