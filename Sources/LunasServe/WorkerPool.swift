@@ -80,7 +80,7 @@ actor WorkerPool {
     private func start(_ job: ClaimedJob) {
         held[job.id] = job
         logger.debug("run started", metadata: ["job": "\(job.id)", "handler": "\(job.handler)", "trigger": "\(job.trigger)", "attempt": "\(job.attempts)"])
-        metrics.claimed(lag: clock.now().timeIntervalSince(job.leaseExpiresAt) + settings.lease.seconds)
+        if let due = job.runAt { metrics.claimed(lag: clock.now().timeIntervalSince(due)) }
         let waits = waitingOnBudget, wakeup = self.wakeup
         let observer = BudgetWaitObserver(
             began: { waits.insert(job.id); wakeup.signal() },

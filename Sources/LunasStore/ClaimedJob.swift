@@ -24,11 +24,13 @@ public struct ClaimedJob: Sendable, Equatable {
     /// How many attempts it may take before it is dead. A job whose lapsed lease is reclaimed
     /// may be claimed more often (`attempts` past this): the cut run was not a finished attempt.
     public var maxAttempts: Int
+    /// When it came due (its run time): the claim's lag is the claim's time minus this.
+    public var runAt: Date?
 
     /// A claimed job.
     public init(
         id: Int64, queue: String, payload: String, attempts: Int, leaseToken: Int64, leaseExpiresAt: Date,
-        script: String = "", handler: String = "", trigger: String = "", maxAttempts: Int = 5
+        script: String = "", handler: String = "", trigger: String = "", maxAttempts: Int = 5, runAt: Date? = nil
     ) {
         self.id = id
         self.queue = queue
@@ -40,6 +42,7 @@ public struct ClaimedJob: Sendable, Equatable {
         self.handler = handler
         self.trigger = trigger
         self.maxAttempts = maxAttempts
+        self.runAt = runAt
     }
 
     /// Whether this claim is the job's last attempt: a retry now makes it dead.

@@ -34,7 +34,8 @@ extension PostgresStore {
                 attempts: try r["attempts"].decode(Int.self), leaseToken: try r["lease_token"].decode(Int64.self),
                 leaseExpiresAt: Date(milliseconds: try r["lease_expires_at"].decode(Int64.self)),
                 script: try r["script"].decode(String.self), handler: try r["handler"].decode(String.self),
-                trigger: try r["trigger"].decode(String.self), maxAttempts: try r["max_attempts"].decode(Int.self))
+                trigger: try r["trigger"].decode(String.self), maxAttempts: try r["max_attempts"].decode(Int.self),
+                runAt: Date(milliseconds: try r["run_at"].decode(Int64.self)))
             return (try r["run_at"].decode(Int64.self), job)
         }
         .sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }

@@ -32,13 +32,13 @@ extension SQLiteStore {
             let expires = try KVNames.expiry(now, plus: ms)
             let claim = try db.cachedStatement(sql: """
                 UPDATE lunas_jobs SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?, worker = ?
-                WHERE id = ? RETURNING payload, attempts, script, handler, trigger, max_attempts
+                WHERE id = ? RETURNING payload, attempts, script, handler, trigger, max_attempts, run_at
                 """)
             return try ids.compactMap { id in
                 guard let row = try Row.fetchOne(claim, arguments: [token, expires, worker, id]) else { return nil }
                 return ClaimedJob(id: id, queue: queue, payload: row[0], attempts: row[1], leaseToken: token,
                                   leaseExpiresAt: Date(milliseconds: expires), script: row[2], handler: row[3],
-                                  trigger: row[4], maxAttempts: row[5])
+                                  trigger: row[4], maxAttempts: row[5], runAt: Date(milliseconds: row[6]))
             }
         }
     }

@@ -103,6 +103,7 @@ import Testing
         #expect(metrics.contains(#"lunas_webhooks_total{result="accepted"} 1"#))
         #expect(metrics.contains(#"lunas_webhooks_total{result="too_large"} 1"#))
         #expect(metrics.contains("lunas_run_duration_seconds"))
+        #expect(metrics.contains("lunas_job_lag_seconds_count 1"), "\(metrics)")
         #expect(await serve.stop() == 0)
     }
 
