@@ -81,7 +81,8 @@ struct AuthCommand: AsyncParsableCommand {
     }
 
     struct OAuth: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Authorize an OAuth installation (code flow with PKCE) and store its tokens.")
+        static let configuration = CommandConfiguration(
+            commandName: "oauth", abstract: "Authorize an OAuth installation (code flow with PKCE) and store its tokens.")
         @OptionGroup var context: Context
         @Argument(help: "The credential's name (kind = \"oauth\").") var name: String
         @Option(help: "The app's registered redirect URI; its loopback port receives the redirect.")

@@ -279,4 +279,10 @@ struct CLITests {
         let help = try await LunasProcess.run(["help"])
         #expect(help.stdout.contains("lunas run scripts/order_report.lua"))
     }
+
+    @Test("the OAuth flow is `lunas auth oauth`, as its help and the README say")
+    func theOAuthCommandIsNamedAsDocumented() async throws {
+        let help = try await LunasProcess.run(["auth", "oauth", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("OAuth installation"), "\(help.stderr)")
+    }
 }
