@@ -42,20 +42,21 @@ struct VaultTests {
     static func redirectURI() -> String { "http://127.0.0.1:\(Int.random(in: 20_000..<60_000))/callback" }
 
     /// The browser's part: opens `url` (the sandbox approves at once), then follows the redirect
-    /// to the loopback server once it listens; the page it shows and where it was sent.
+    /// to the loopback server (which listens already); the page it shows and where it was sent.
     static func approve(_ url: String, in sandbox: SandboxHarness) async throws -> (page: String, location: String) {
         let approved = try await sandbox.request("GET", String(url.dropFirst(sandbox.baseURL.count)), headers: [("Accept", "application/json")])
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(approved.body)) as? [String: Any], "\(approved.text)")
         let location = try #require(answer["redirect_to"] as? String, "\(approved.text)")
-        for _ in 0..<100 {
-            do {
-                let response = try await sandbox.http.execute(HTTPClientRequest(url: location), timeout: .seconds(5))
-                return (String(buffer: try await response.body.collect(upTo: 1 << 16)), location)
-            } catch {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
-        return ("", location)
+        let response = try await sandbox.http.execute(HTTPClientRequest(url: location), timeout: .seconds(5))
+        return (String(buffer: try await response.body.collect(upTo: 1 << 16)), location)
+    }
+
+    /// Starts `pending.catchRedirect()` and returns once its server listens.
+    static func listening(_ pending: PendingAuthorization) async -> Task<String, any Error> {
+        let (bound, signal) = AsyncStream<Void>.makeStream()
+        let task = Task { try await pending.catchRedirect(listening: { signal.yield(); signal.finish() }) }
+        for await _ in bound { break }
+        return task
     }
 
     @Test("an API key, an OAuth installation through the loopback redirect, the entries, removal")
@@ -100,10 +101,10 @@ struct VaultTests {
         let pending = try await vault.authorize("app", redirectURI: redirectURI, scopes: ["order:list", "order:read"])
         #expect(pending.credential == "app" && pending.redirectURI == redirectURI)
         #expect(pending.url.hasPrefix(sandbox.baseURL + "/v3/oauth/authorize?") && pending.url.contains("code_challenge_method=S256"))
-        async let caught = pending.catchRedirect()
+        let caught = await Self.listening(pending)
         let (page, location) = try await Self.approve(pending.url, in: sandbox)
         #expect(page == "Lunas has the authorization; you can close this tab.")
-        let redirect = try await caught
+        let redirect = try await caught.value
         #expect(redirect == location)
         #expect(try await vault.complete(pending, redirect: redirect) == ["order:list", "order:read"])
         #expect(try await vault.entries().filter { $0.place == .vault(stored: true) }.map(\.name) == ["app", "main"])
@@ -137,8 +138,7 @@ struct VaultTests {
         #expect(await Self.refusal {
             _ = try await remote.catchRedirect()
         } == "the redirect URI must be a loopback URL with a port, like http://127.0.0.1:8765/callback")
-        let waiting = Task { try await pending.catchRedirect() }
-        try await Task.sleep(for: .milliseconds(100))
+        let waiting = await Self.listening(pending)
         waiting.cancel()
         await #expect(throws: CancellationError.self) { _ = try await waiting.value }
     }

@@ -9,7 +9,7 @@ enum LoopbackRedirect {
     /// The page the browser shows once the redirect is caught.
     static let page = "Lunas has the authorization; you can close this tab."
 
-    static func wait(for redirectURI: String, group: any EventLoopGroup) async throws -> String {
+    static func wait(for redirectURI: String, group: any EventLoopGroup, listening: @Sendable () -> Void) async throws -> String {
         guard let components = URLComponents(string: redirectURI), let host = components.host, let port = components.port,
               host == "127.0.0.1" || host == "localhost" else {
             throw VaultError("the redirect URI must be a loopback URL with a port, like http://127.0.0.1:8765/callback")
@@ -27,6 +27,7 @@ enum LoopbackRedirect {
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
+        listening()
         let redirect = await withTaskCancellationHandler {
             for await redirect in redirects { return Optional(redirect) }
             return nil

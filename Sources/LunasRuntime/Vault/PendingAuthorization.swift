@@ -27,8 +27,9 @@ public struct PendingAuthorization: Sendable {
     /// Waits for the browser's redirect on the loopback address and port of ``redirectURI``
     /// (`http://127.0.0.1:PORT/…` or `http://localhost:PORT/…`), answers it with a page saying
     /// the tab may be closed, and returns the redirect's full URL. Cancelling the task stops
-    /// listening (and throws `CancellationError`).
-    public func catchRedirect() async throws -> String {
-        try await LoopbackRedirect.wait(for: redirectURI, group: http.eventLoopGroup)
+    /// listening (and throws `CancellationError`). `listening` is called once the address is
+    /// bound: from then on the browser may be sent there.
+    public func catchRedirect(listening: @escaping @Sendable () -> Void = {}) async throws -> String {
+        try await LoopbackRedirect.wait(for: redirectURI, group: http.eventLoopGroup, listening: listening)
     }
 }
