@@ -89,31 +89,12 @@ public actor RulesCatalog {
 
     /// The rules whose pattern matches `event`, with their files, in file then registration order.
     public func handlers(for event: String) -> [(RuleSet, Rule)] {
-        files.keys.sorted().flatMap { script -> [(RuleSet, Rule)] in
-            guard let set = files[script] else { return [] }
-            return set.rules.filter { rule in
-                if case .event = rule.kind { return rule.matches(event: event) }
-                return false
-            }.map { (set, $0) }
-        }
+        files.keys.sorted().flatMap { script in files[script].map { set in set.rules(matching: event).map { (set, $0) } } ?? [] }
     }
 
     /// Every cron and `every` rule, with its file.
     public func schedules() -> [(RuleSet, Rule)] {
-        files.keys.sorted().flatMap { script -> [(RuleSet, Rule)] in
-            guard let set = files[script] else { return [] }
-            return set.rules.filter { rule in
-                switch rule.kind {
-                case .cron, .every: true
-                case .event, .job: false
-                }
-            }.map { (set, $0) }
-        }
-    }
-
-    /// The current version of the file that registered the rule `name`.
-    public func file(registering name: String) -> RuleSet? {
-        files.values.first { $0.rule(named: name) != nil }
+        files.keys.sorted().flatMap { script in files[script].map { set in set.schedules.map { (set, $0) } } ?? [] }
     }
 
     /// The source of a version and the path it runs as: from memory, else from the store.

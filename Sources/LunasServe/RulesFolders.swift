@@ -25,14 +25,14 @@ struct RulesFolders: Sendable {
             let root = absolute(folder)
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
-                throw RulesFolderError("the rules folder '\(folder)' does not exist (\(root)); create it or fix [serve] rules in lunas.toml")
+                throw ServeError("the rules folder '\(folder)' does not exist (\(root)); create it or fix [serve] rules in lunas.toml")
             }
             guard let walker = FileManager.default.enumerator(atPath: root) else { continue }
             for case let relative as String in walker where relative.hasSuffix(".lua") {
                 let script = String(relative.dropLast(4))
                 let file = File(script: script, path: (root as NSString).appendingPathComponent(relative))
                 if let other = found[script] {
-                    throw RulesFolderError("two rules files are named '\(script)': \(other.path) and \(file.path); rename one")
+                    throw ServeError("two rules files are named '\(script)': \(other.path) and \(file.path); rename one")
                 }
                 found[script] = file
             }
@@ -48,10 +48,4 @@ struct RulesFolders: Sendable {
     private func absolute(_ folder: String) -> String {
         folder.hasPrefix("/") ? folder : (workingDirectory as NSString).appendingPathComponent(folder)
     }
-}
-
-/// The rules folders cannot be read as configured.
-struct RulesFolderError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -77,7 +77,7 @@ public final class Runner: Service, Sendable {
 
     /// The runner's store: the runtime's.
     static func runnerStore(_ store: OnDemandStore?) async throws -> any Store {
-        guard let store else { throw RulesFolderError("lunas serve needs a store: set store in lunas.toml (a SQLite file or a postgres:// URL) or LUNAS_STORE") }
+        guard let store else { throw ServeError("lunas serve needs a store: set store in lunas.toml (a SQLite file or a postgres:// URL) or LUNAS_STORE") }
         return try await store.store()
     }
 
@@ -106,7 +106,7 @@ public final class Runner: Service, Sendable {
                                 uniquingKeysWith: { first, _ in first }),
             catalog: catalog, events: GroupCommit { batch in try await store.recordEvents(batch) }, metrics: metrics, logger: logger,
             workArrived: { pool.workArrived() })
-        guard let address = ListenAddress(settings.listen) else { throw RulesFolderError("listen is '\(settings.listen)': write HOST:PORT") }
+        guard let address = ListenAddress(settings.listen) else { throw ServeError("listen is '\(settings.listen)': write HOST:PORT") }
         let catalog = self.catalog
         let router = RunnerRoutes.router(intake: intake, ready: {
             do { _ = try await store.schemaVersion() } catch { return "the store does not answer: \(error)" }

@@ -136,7 +136,7 @@ actor Scheduler {
         case .every(let spec):
             ScheduleDefinition(name: rule.name, script: set.script, kind: "every", spec: spec, zone: "UTC")
         case .event, .job:
-            throw RulesFolderError("\(rule.name) is not a schedule")
+            throw ServeError("\(rule.name) is not a schedule")
         }
     }
 
@@ -144,7 +144,7 @@ actor Scheduler {
         switch rule.kind {
         case .cron(let spec): try CronSpec(parsing: spec)
         case .every(let spec): try EverySpec(parsing: spec)
-        case .event, .job: throw RulesFolderError("\(rule.name) is not a schedule")
+        case .event, .job: throw ServeError("\(rule.name) is not a schedule")
         }
     }
 }

@@ -46,9 +46,6 @@ actor WorkerPool {
     /// Wakes the claim loop: work was just enqueued here.
     nonisolated func workArrived() { wakeup.signal() }
 
-    /// The jobs held now.
-    var inFlight: Int { held.count }
-
     /// Claims and runs jobs until ``stop(grace:)``.
     func run() async {
         let heartbeat = clock.spawn { [self] in await self.renewLeases() }
