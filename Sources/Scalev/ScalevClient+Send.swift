@@ -41,6 +41,23 @@ extension ScalevClient {
         _ request: ScalevRequest, context: RequestContext, repeatable: Bool,
         lookUp: (@Sendable () async throws -> ScalevResponse?)? = nil
     ) async throws -> ScalevResponse {
+        var mayHaveApplied = false
+        do {
+            return try await attempts(request, context: context, repeatable: repeatable, lookUp: lookUp, mayHaveApplied: &mayHaveApplied)
+        } catch var error as ScalevError {
+            if mayHaveApplied { error.ambiguous = true }
+            throw error
+        }
+    }
+
+    /// The attempts of ``exchange(_:context:repeatable:lookUp:)``; `mayHaveApplied` is set while
+    /// a write's attempt may have been applied (a 5xx, or no answer after it may have been sent)
+    /// and no look-up has shown it was not.
+    private func attempts(
+        _ request: ScalevRequest, context: RequestContext, repeatable: Bool,
+        lookUp: (@Sendable () async throws -> ScalevResponse?)?, mayHaveApplied: inout Bool
+    ) async throws -> ScalevResponse {
+        let writes = !Self.isRead(method: request.method, path: request.path)
         let key = budgetKey(for: request.path)
         let body = request.body?.encoded()
         let maxAttempts = configuration.maxAttempts
@@ -102,10 +119,12 @@ extension ScalevClient {
                 } else {
                     delay = backoff(attempt)
                 }
+                if (500...599).contains(answer.status), writes { mayHaveApplied = true }
                 if (500...599).contains(answer.status), !repeatable {
                     if let found = try await afterAmbiguous(request, error: failure, attempt: attempt, delay: delay, context: context, lookUp: lookUp, last: &last) {
                         return found
                     }
+                    mayHaveApplied = false // the look-up found it was not applied
                     continue
                 }
             case .failure(let failure):
@@ -117,10 +136,12 @@ extension ScalevClient {
                 trace("scalev ✗ \(request.method) \(request.path): \(transportError.message) (\(Transport.format(elapsed)))", context)
                 error = transportError
                 delay = backoff(attempt)
+                if !failure.certainlyNotSent, writes { mayHaveApplied = true }
                 if !failure.certainlyNotSent, !repeatable {
                     if let found = try await afterAmbiguous(request, error: transportError, attempt: attempt, delay: delay, context: context, lookUp: lookUp, last: &last) {
                         return found
                     }
+                    mayHaveApplied = false // the look-up found it was not applied
                     continue
                 }
             }
@@ -145,14 +166,14 @@ extension ScalevClient {
             throw ScalevError(
                 status: error.status, code: "ambiguous_write",
                 message: "\(error.message); the request may or may not have been applied, so it was not sent again — check before repeating it",
-                errors: error.errors, retryable: false, method: request.method, path: request.path)
+                errors: error.errors, retryable: false, ambiguous: true, method: request.method, path: request.path)
         }
         last = error
         guard attempt < configuration.maxAttempts else {
             throw ScalevError(
                 status: error.status, code: "ambiguous_write",
                 message: "\(error.message) (after \(attempt) attempts); the last attempt may or may not have been applied",
-                retryable: false, method: request.method, path: request.path)
+                retryable: false, ambiguous: true, method: request.method, path: request.path)
         }
         try await pause(delay, request, context: context, last: error)
         trace("scalev ? \(request.method) \(request.path) failed ambiguously (\(error.message)); looking for it before sending again", context)
@@ -162,7 +183,7 @@ extension ScalevClient {
             throw ScalevError(
                 status: error.status, code: "ambiguous_write",
                 message: "\(error.message); it may or may not have been applied and looking it up failed (\(lookUpError.message)), so it was not sent again",
-                retryable: false, method: request.method, path: request.path)
+                retryable: false, ambiguous: true, method: request.method, path: request.path)
         }
         trace("scalev ↻ \(request.method) \(request.path) was not applied; sending it again", context)
         return nil

@@ -34,18 +34,26 @@ public struct ScalevError: Error, Sendable, CustomStringConvertible {
     public var errors: [FieldError]
     /// Whether trying again later may succeed (408, 429, 5xx, transport failures).
     public var retryable: Bool
+    /// Whether the request may have been applied although it failed: a write (not a read, not
+    /// a dry run's) one of whose attempts reached the server and got no clear answer — a 5xx, a
+    /// timeout or a connection lost after sending — and that was not shown to be unapplied
+    /// afterwards. Every `ambiguous_write` is ambiguous; so is, for one, a `PATCH` that timed out
+    /// and then hit the deadline, or a `DELETE` retried after a lost answer that then got a 404.
+    public var ambiguous: Bool
     /// The method of the exchange.
     public var method: String
     /// The path of the exchange (no query).
     public var path: String
 
     /// An error.
-    public init(status: Int?, code: String?, message: String, errors: [FieldError] = [], retryable: Bool, method: String, path: String) {
+    public init(status: Int?, code: String?, message: String, errors: [FieldError] = [], retryable: Bool, ambiguous: Bool = false,
+                method: String, path: String) {
         self.status = status
         self.code = code
         self.message = message
         self.errors = errors
         self.retryable = retryable
+        self.ambiguous = ambiguous
         self.method = method
         self.path = path
     }

@@ -59,13 +59,15 @@ struct ScalevLuaTests {
             local ok2, forbidden = pcall(scalev.with("readonly").orders.create, { store_unique_id = "x", customer_name = "n" })
             local ok3, invalid = pcall(scalev.orders.create, { customer_name = "no store", store_unique_id = "store_none" })
             return e.status, e.retryable, e.method, e.path, type(e.message), forbidden.status,
-                   invalid.status, type(invalid.errors), tostring(invalid.message):find("store_unique_id", 1, true) ~= nil
+                   invalid.status, type(invalid.errors), tostring(invalid.message):find("store_unique_id", 1, true) ~= nil,
+                   e.ambiguous, invalid.ambiguous
             """)
         #expect(results[0] == 404 && results[1] == false && results[2] == "GET")
         #expect(results[3].stringValue?.hasPrefix("/v3/orders/") == true && results[4] == "string")
         #expect(results[5] == 403)
         #expect(results[6] == 422 || results[6] == 400)
         #expect(results[7] == "table" && results[8] == true)
+        #expect(results[9] == false && results[10] == false) // a read, and a clear refusal: not applied
 
         let error = await #expect(throws: LuaError.self) {
             _ = try await world.run("local x = 1\nscalev.orders.get(\"0190aaaa-0000-7000-8000-000000000000\")\n", name: "uncaught")

@@ -129,13 +129,14 @@ struct RetryTests {
             _ = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders/\(id)/send-product-digital"), context: sandbox.context())
         }
         #expect(error?.code == "ambiguous_write" && error?.retryable == false && error?.status == 503)
+        #expect(error?.ambiguous == true)
         #expect(error?.message.contains("may or may not have been applied") == true)
         #expect(pacer.admits.count == before + 1)
         try await sandbox.fault(["route": "POST /v3/orders/{id}/duplicate", "reset_rate": 1, "count": 1])
         let reset = await sandbox.expectError {
             _ = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders/\(id)/duplicate", body: [:]), context: sandbox.context())
         }
-        #expect(reset?.code == "ambiguous_write" && reset?.status == nil)
+        #expect(reset?.code == "ambiguous_write" && reset?.status == nil && reset?.ambiguous == true)
         #expect(try await sandbox.orderCount(email: "digital@example.com") == 1)
 
         try await sandbox.fault(["route": "PATCH /v3/orders/{id}", "error_rate": 1, "count": 1])
@@ -144,6 +145,30 @@ struct RetryTests {
         try await sandbox.fault(["route": "POST /v3/orders/{id}/update-tags", "reset_rate": 1, "count": 1])
         let tagged = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders/\(id)/update-tags", body: ["tags": ["vip"]]), context: sandbox.context())
         #expect(tagged.value["tags"] == ["vip"])
+        try await sandbox.stop()
+    }
+
+    @Test("a failure is ambiguous when a write may have been applied: not a read's, not a clear refusal's")
+    func ambiguousMarksWritesThatMayHaveBeenApplied() async throws {
+        let sandbox = try await TestSandbox.start()
+        let client = sandbox.client(.apiKey(sandbox.credentials.businessKey), configuration: sandbox.configuration(attempts: 2))
+        let created = try await client.send(ScalevRequest(method: "POST", path: "/v3/orders", body: try await sandbox.digitalOrder(email: "ambiguous@example.com")), context: sandbox.context())
+        let id = try #require(created.value["id"].stringValue)
+        // a PATCH is retried after a 5xx; when every attempt fails it may still have been applied
+        try await sandbox.fault(["route": "PATCH /v3/orders/{id}", "error_rate": 1, "count": 2])
+        let patch = await sandbox.expectError {
+            _ = try await client.send(ScalevRequest(method: "PATCH", path: "/v3/orders/\(id)", body: ["notes": "x"]), context: sandbox.context())
+        }
+        #expect(patch?.status == 503 && patch?.retryable == true && patch?.ambiguous == true)
+        // the same failures of a read change nothing
+        try await sandbox.fault(["route": "GET /v3/stores", "error_rate": 1, "count": 2])
+        let read = await sandbox.expectError { _ = try await client.send(ScalevRequest(method: "GET", path: "/v3/stores"), context: sandbox.context()) }
+        #expect(read?.status == 503 && read?.ambiguous == false)
+        // a clear refusal of a write was not applied
+        let refused = await sandbox.expectError {
+            _ = try await client.send(ScalevRequest(method: "PATCH", path: "/v3/orders/does-not-exist", body: ["notes": "x"]), context: sandbox.context())
+        }
+        #expect(refused?.status != nil && refused?.retryable == false && refused?.ambiguous == false)
         try await sandbox.stop()
     }
 }

@@ -2,7 +2,7 @@ import LuaKit
 import Scalev
 
 /// A Scalev API error as the Lua table scripts catch: `status`, `code`, `message`, `errors`,
-/// `retryable`, and the exchange (`method`, `path`) — never a secret.
+/// `retryable`, `ambiguous` (the request may have been applied), and the exchange (`method`, `path`) — never a secret.
 struct ScalevLuaError: LuaErrorConvertible {
     let error: ScalevError
 
@@ -14,6 +14,7 @@ struct ScalevLuaError: LuaErrorConvertible {
         var fields = LuaTable(fields: [
             "message": .string(LuaString(error.description)),
             "retryable": .boolean(error.retryable),
+            "ambiguous": .boolean(error.ambiguous),
             "method": .string(LuaString(error.method)),
             "path": .string(LuaString(error.path)),
         ])
