@@ -11,6 +11,12 @@ enum HostChunk: String, CaseIterable, Sendable {
     case kv
     /// The Lua side of `scalev`.
     case scalev
+    /// The Lua side of `http`.
+    case http
+    /// The read-only `config` table.
+    case config
+    /// The Lua side of `input` and `output`.
+    case files
 
     /// The chunk name it is compiled under.
     var chunkName: String { "=lunas.\(rawValue)" }
@@ -20,6 +26,9 @@ enum HostChunk: String, CaseIterable, Sendable {
         switch self {
         case .kv: try kvSource.get()
         case .scalev: try scalevSource.get()
+        case .http: try httpSource.get()
+        case .config: try configSource.get()
+        case .files: try filesSource.get()
         }
     }
 
@@ -39,3 +48,6 @@ enum HostChunk: String, CaseIterable, Sendable {
 
 private let kvSource = HostChunk.read(HostChunk.kv.rawValue)
 private let scalevSource = HostChunk.read(HostChunk.scalev.rawValue)
+private let httpSource = HostChunk.read(HostChunk.http.rawValue)
+private let configSource = HostChunk.read(HostChunk.config.rawValue)
+private let filesSource = HostChunk.read(HostChunk.files.rawValue)

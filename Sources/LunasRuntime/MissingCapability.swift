@@ -8,6 +8,12 @@ enum MissingCapability: String {
     case scalev
     /// `kv`: the runtime has no store.
     case kv
+    /// `input`: the run was granted no file to read.
+    case input
+    /// `output`: the run was granted no file to write.
+    case output
+    /// `http`: the run has no HTTP access (a run made without a ``Runtime``).
+    case http
 
     /// What the script is told.
     var message: String {
@@ -17,6 +23,12 @@ enum MissingCapability: String {
                 + "grant them in the run's request (RunRequest.credentials), or run with a credential of lunas.toml or --sandbox"
         case .kv:
             "kv is not available: this runtime has no store (capability 'kv'); configure one (RuntimeConfiguration.store, or --store)"
+        case .input:
+            "input is not available: run with --input FILE (capability 'input'; a host grants it with RunRequest.inputFile)"
+        case .output:
+            "output is not available: run with --output FILE (capability 'output'; a host grants it with RunRequest.outputFile)"
+        case .http:
+            "http is not available: this run has no HTTP access (capability 'http'); run it through a Runtime, or give ScriptOptions.http"
         }
     }
 

@@ -13,7 +13,8 @@ public struct ScriptGlobals: Sendable {
 
     /// The globals of a run of `profile` with the host's `modules`.
     public init(profile: LuaProfile, modules: [any ScriptModule] = []) {
-        var fields = ["scalev": ScalevModule.knownFields, "kv": KVModule.knownFields]
+        var fields = ["scalev": ScalevModule.knownFields, "kv": KVModule.knownFields, "http": HTTPModule.knownFields,
+                      "input": InputModule.knownFields, "output": OutputModule.knownFields]
         for module in modules { fields[module.name] = module.fields }
         self.fields = fields
         names = (profile == .trusted ? Self.trusted : Self.sandboxed).union(modules.map(\.name))
@@ -26,9 +27,11 @@ public struct ScriptGlobals: Sendable {
     public static let trusted: Set<String> = standardGlobals(.trusted).union(lunasModules)
 
     /// The globals every run may have besides the profile's: `print`, `log` and `json` in every
-    /// state, `arg`, `kv` and `scalev` when granted, and a rules file's `on`, `cron`, `every`,
-    /// `job`, `after` and `at`.
-    static let lunasModules: Set<String> = Set(["arg", "json", "kv", "log", "print", "scalev"]).union(RuleRegistry.globals)
+    /// state, `arg`, `kv` and `scalev` when granted, `config`, `http`, `sleep` and
+    /// `deadline_remaining`, `input` and `output` when granted, and a rules file's `on`, `cron`,
+    /// `every`, `job`, `after` and `at`.
+    static let lunasModules: Set<String> = Set(["arg", "json", "kv", "log", "print", "scalev"])
+        .union(ScriptRun.toolkitGlobals).union(RuleRegistry.globals)
 
     /// The fields of the global table `global` in `state`, as dotted paths.
     static func fieldPaths(of global: String, in state: LuaState) throws -> Set<String> {

@@ -1,4 +1,6 @@
+import Foundation
 import LuaKit
+import LunasClock
 import LunasStore
 
 /// How a script runs: its profile, limits, where `require` looks, and its arguments.
@@ -59,6 +61,26 @@ public struct ScriptOptions: Sendable {
     /// writes are not sent and not counted — after which it ends with `API call limit of N
     /// exceeded`; `nil` for no cap.
     public var maxCalls: Int? = nil
+    /// The clock `sleep` sleeps on and `deadline_remaining` also reads (a ``Runtime`` gives its
+    /// ``RuntimeConfiguration/clock``; a test's ``TestClock`` makes sleeps virtual).
+    public var clock: any WallClock = SystemClock()
+    /// The script's settings, its global `config` (read-only); `nil` gives `{}`. A ``Runtime``
+    /// fills it from the script's `[scripts.NAME.config]` unless the request sets it.
+    public var config: LuaTable? = nil
+    /// What the script's `http` may reach; `nil`: a script that names `http` is told it is not
+    /// available. A ``Runtime`` fills it from `[http]` in `lunas.toml`.
+    public var http: HTTPAccess? = nil
+    /// The one file the script may read, as `input` (`lunas run --input FILE`); `nil`: none.
+    public var inputFile: URL? = nil
+    /// The one file the script may write, as `output` (`lunas run --output FILE`); `nil`: none.
+    public var outputFile: URL? = nil
+    /// The largest `input` file a run may read, in bytes (64 MiB).
+    public var maxInputBytes: Int = 64 << 20
+    /// The most a run may write to `output`, in bytes (64 MiB).
+    public var maxOutputBytes: Int = 64 << 20
+    /// In a dry run, where each `output.write` is reported (redacted) instead of written; `nil`
+    /// writes the file.
+    public var outputDryRun: (@Sendable (String) -> Void)? = nil
     /// The threads the run executes Lua on.
     public var executor: LuaExecutor = .shared
     /// The thread that ends the run at its deadline.

@@ -183,6 +183,7 @@ public struct ScriptRun: Sendable {
         } else if options.store == nil, reach.names("kv") {
             try MissingCapability.kv.install(in: state)
         }
+        modules += try toolkit(in: state, calls: calls, reach: reach, redactor: redactor)
         if reach.reaches(TimeHostFunctions.global) {
             try TimeHostFunctions(defaultZone: options.timeZone ?? TimeHostFunctions.fallbackZone).install(in: state)
         }

@@ -19,8 +19,9 @@ public final class CallTally: Sendable {
     /// The attempts made so far.
     public var count: Int { made.withLock { $0 } }
 
-    /// Counts one attempt about to be made; throws when the cap has been reached.
-    func take() throws(CallLimitExceeded) {
+    /// Counts one attempt about to be made; throws when the cap has been reached. (Scripts'
+    /// `http` calls are counted here too.)
+    public func take() throws(CallLimitExceeded) {
         let limit = self.limit
         let allowed = made.withLock { made in
             guard limit.map({ made < $0 }) ?? true else { return false }

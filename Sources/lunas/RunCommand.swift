@@ -99,6 +99,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "On a rules file: run the cron() or every() rule of this name once, now.")
     var schedule: String?
 
+    @Option(help: "A file the script may read, as input.text() and input.lines() (nothing else of the file system is readable).")
+    var input: String?
+
+    @Option(help: "A file the script may write, as output.write(s): created or emptied at the first write; with --dry-run never written (each write is printed instead).")
+    var output: String?
+
     @Argument(parsing: .postTerminator, help: "Arguments for the script, after --.")
     var scriptArguments: [String] = []
 
@@ -130,15 +136,37 @@ struct RunCommand: AsyncParsableCommand {
         if let event, event.isEmpty || event.contains("*") {
             throw ValidationError("--event takes an event's name, like order.payment_status_changed, not a pattern ('\(event)')")
         }
+        if let input, let output, Self.samePath(input, output) {
+            throw ValidationError("--input and --output name the same file; write the output to another file")
+        }
+        if let output, Self.samePath(output, file) { throw ValidationError("--output names the script itself") }
         guard LuaLogRecord.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of debug, info, warn, error")
         }
+    }
+
+    /// Whether two paths name the same file (as written, or once resolved).
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath() == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath()
     }
 
     func run() async throws {
         guard FileManager.default.isReadableFile(atPath: file) else {
             FileHandle.standardError.write(Data("lunas: cannot read \(file): no such file, or not readable\n".utf8))
             throw ExitCode(2)
+        }
+        if let input, !FileManager.default.isReadableFile(atPath: input) {
+            FileHandle.standardError.write(Data("lunas: --input \(input): no such file, or not readable\n".utf8))
+            throw ExitCode(2)
+        }
+        if let output {
+            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue,
+                  FileManager.default.isWritableFile(atPath: folder) else {
+                FileHandle.standardError.write(Data("lunas: --output \(output): its folder does not exist or is not writable\n".utf8))
+                throw ExitCode(2)
+            }
         }
         var options = ScriptOptions(
             profile: trusted ? .trusted : .sandboxed,
@@ -175,6 +203,8 @@ struct RunCommand: AsyncParsableCommand {
         request.dryRun = dryRun ? (dryRunKV == .write ? .writeKV : .dropKV) : nil
         request.traceRequests = verbose
         request.progress = progress
+        request.inputFile = input.map { URL(fileURLWithPath: $0) }
+        request.outputFile = output.map { URL(fileURLWithPath: $0) }
         let localSandbox: ScalevSandbox?
         do {
             // a database server is checked before the script starts: one that cannot be reached is exit 2

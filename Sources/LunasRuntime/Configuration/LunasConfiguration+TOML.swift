@@ -15,7 +15,7 @@ extension LunasConfiguration {
             throw ConfigurationError(file: file, message: "line \(error.source.begin.line): \(error.description)")
         }
         let top = TOMLSection(table: root, path: "", file: file)
-        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv", "time_zone", "serve", "webhooks"])
+        try top.allow(["base_url", "v2_base_url", "store", "scripts_folder", "vault_key_file", "default_credential", "credentials", "scripts", "kv", "time_zone", "serve", "webhooks", "http"])
         var configuration = LunasConfiguration(
             file: file,
             baseURL: try top.origin("base_url"),
@@ -32,6 +32,7 @@ extension LunasConfiguration {
         }
         if let section = try top.section("kv") { configuration.kvQuota = try KVQuota(section: section) }
         if let section = try top.section("serve") { configuration.serve = try ServeSettings(section: section) }
+        if let section = try top.section("http") { configuration.http = try HTTPSettings(section: section) }
         for (name, section) in try top.sections("webhooks") {
             configuration.webhooks[name] = try WebhookSource(name: name, section: section)
         }
@@ -124,7 +125,7 @@ extension KVQuota {
 
 extension ScriptEntry {
     init(name: String, section: TOMLSection) throws {
-        try section.allow(["credential", "grants", "shared", "weight", "timeout", "memory", "max_calls"])
+        try section.allow(["credential", "grants", "shared", "weight", "timeout", "memory", "max_calls", "config"])
         self.init(name: name)
         credential = try section.string("credential")
         grants = try section.strings("grants")
@@ -141,6 +142,7 @@ extension ScriptEntry {
         if let memory, !(1...(1 << 20)).contains(memory) { throw section.error("memory", "must be between 1 and 1048576 MiB") }
         maxCalls = try section.integer("max_calls")
         if let maxCalls, maxCalls < 1 { throw section.error("max_calls", "must be 1 or more API calls per run, not \(maxCalls)") }
+        if let settings = try section.section("config") { config = try settings.luaTable() }
     }
 }
 
@@ -206,6 +208,51 @@ struct TOMLSection {
             throw error(name, "must be an origin without a path (write https://api.scalev.com, not \(text)): the client adds /v3 itself")
         }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// The whole table as a Lua table, for a script's `config`: strings, integers, floats and
+    /// booleans as themselves, dates and times as their TOML text (`2024-05-01`,
+    /// `1979-05-27T07:32:00Z`), arrays as arrays, tables as tables. A key that names a secret
+    /// (`secret`, `password`, `api_key`, `client_secret`, `token`) is refused: a script's settings
+    /// are not for secrets, which belong to credentials.
+    func luaTable() throws -> LuaTable {
+        var fields: [String: LuaValue] = [:]
+        for name in table.keys {
+            guard let value = value(name) else { continue }
+            fields[name] = try luaValue(value, at: key(name))
+        }
+        return LuaTable(fields: fields)
+    }
+
+    private func luaValue(_ value: TOMLValue, at key: String) throws -> LuaValue {
+        if let text = value.string { return .string(LuaString(text)) }
+        if let number = value.int { return .integer(Int64(number)) }
+        if let number = value.double { return .number(number) }
+        if let flag = value.bool { return .boolean(flag) }
+        if let date = value.dateTime { return .string(LuaString(date.debugDescription)) }
+        if let date = value.date { return .string(LuaString(date.debugDescription)) }
+        if let time = value.time { return .string(LuaString(time.debugDescription)) }
+        if let array = value.array {
+            return .table(LuaTable(array: try array.enumerated().map { index, item in try luaValue(item.tomlValue, at: "\(key)[\(index)]") }))
+        }
+        if let table = value.table {
+            var fields: [String: LuaValue] = [:]
+            for name in table.keys {
+                if Self.secretNames.contains(name.lowercased()) {
+                    throw ConfigurationError(file: file, message: Self.secretInConfig(key + "." + name))
+                }
+                if let item = table[name]?.tomlValue { fields[name] = try luaValue(item, at: key + "." + name) }
+            }
+            return .table(LuaTable(fields: fields))
+        }
+        throw ConfigurationError(file: file, message: "\(key) is a TOML value a script's config cannot hold")
+    }
+
+    /// Keys that hold secrets, refused in a script's `config`.
+    static let secretNames: Set<String> = ["secret", "password", "api_key", "client_secret", "token"]
+
+    static func secretInConfig(_ key: String) -> String {
+        "\(key) looks like a secret; a script's config is readable by the script and not redacted: keep secrets in [credentials.NAME] (secret_env, or the vault with `lunas auth`)"
     }
 
     /// The table `[name]`, or `nil` when there is none.

@@ -1,4 +1,5 @@
 import Foundation
+import LuaKit
 import LunasStore
 
 /// What `lunas.toml` says: where the API and the store are, the credentials (never their
@@ -30,6 +31,14 @@ public struct LunasConfiguration: Sendable, Equatable {
     public var serve = ServeSettings()
     /// The webhook sources `lunas serve` accepts (`[webhooks.NAME]`), by name.
     public var webhooks: [String: WebhookSource] = [:]
+    /// What scripts' `http` may reach (`[http]`).
+    public var http = HTTPSettings()
+
+    /// The hosts scripts' `http` may reach (`[http] allow`): ``HTTPSettings/allow``.
+    public var httpAllow: [String] {
+        get { http.allow }
+        set { http.allow = newValue }
+    }
 
     /// An empty configuration: everything from the environment.
     public init(file: String? = nil, baseURL: String? = nil, v2BaseURL: String? = nil, store: String? = nil,
@@ -138,6 +147,9 @@ public struct ScriptEntry: Sendable, Equatable {
     public var memory: Int?
     /// Its cap on Scalev API calls per run (HTTP attempts, retries included).
     public var maxCalls: Int?
+    /// Its own settings (`[scripts.NAME.config]`), which it reads as the global `config`;
+    /// `nil` when it has none. Not for secrets: those belong to credentials.
+    public var config: LuaTable?
 
     /// A script entry.
     public init(name: String, credential: String? = nil, grants: [String]? = nil, shared: [String] = [], weight: Int = 1,

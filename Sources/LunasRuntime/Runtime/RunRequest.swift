@@ -1,3 +1,4 @@
+import Foundation
 import LuaKit
 
 /// One run a ``Runtime`` is asked for: the source, what the script is given (its arguments), how it
@@ -34,6 +35,12 @@ public struct RunRequest: Sendable {
     public var traceRequests = false
     /// Where Scalev iterators report progress; `nil` keeps them quiet.
     public var progress: ProgressLine?
+    /// The one file the script may read, as `input` (`lunas run --input FILE`); `nil`: a script
+    /// that names `input` is told how to grant it. Nothing else of the file system is reachable.
+    public var inputFile: URL?
+    /// The one file the script may write, as `output` (`lunas run --output FILE`): created or
+    /// emptied at its first write, never written in a dry run (each write is reported instead).
+    public var outputFile: URL?
     /// Hears the run's long waits for its credentials' rate budgets (a runner frees its slot meanwhile).
     public var budgetWaitObserver: BudgetWaitObserver?
 

@@ -25,6 +25,8 @@ public final class Runtime: Sendable {
     public let store: OnDemandStore?
     private let ownsStore: Bool
     let scalev: ScalevConnector
+    /// The client of scripts' `http` calls.
+    let outbound: OutboundHTTP
     /// The Lua threads (executor and watchdog) held running until ``shutdown()``.
     private let threads: [ThreadLease]
 
@@ -37,6 +39,7 @@ public final class Runtime: Sendable {
         self.store = store
         self.ownsStore = true
         self.scalev = ScalevConnector(configuration: configuration, store: store, http: http)
+        self.outbound = OutboundHTTP(scalev: scalev)
         self.threads = [configuration.executor.lease(), configuration.watchdog.lease()]
     }
 
@@ -48,6 +51,7 @@ public final class Runtime: Sendable {
         self.store = store
         self.ownsStore = false
         self.scalev = ScalevConnector(configuration: configuration, store: store, http: http)
+        self.outbound = OutboundHTTP(scalev: scalev)
         self.threads = [configuration.executor.lease(), configuration.watchdog.lease()]
     }
 
@@ -81,6 +85,18 @@ public final class Runtime: Sendable {
         options.store = options.store ?? store
         options.executor = configuration.executor
         options.watchdog = configuration.watchdog
+        options.clock = configuration.clock
+        options.config = options.config ?? configuration.lunas.scripts[request.script ?? options.namespace ?? request.source.name]?.config
+        if options.http == nil {
+            let outbound = self.outbound
+            options.http = HTTPAccess(settings: configuration.lunas.http) { try outbound.client() }
+        }
+        options.inputFile = request.inputFile ?? options.inputFile
+        options.outputFile = request.outputFile ?? options.outputFile
+        if request.dryRun != nil, options.outputDryRun == nil {
+            let output = request.output
+            options.outputDryRun = { line in output.notice(line + "\n") }
+        }
         if request.dryRun == .dropKV, options.kvDryRun == nil {
             let output = request.output
             options.kvDryRun = { line in output.notice(line + "\n") }
@@ -122,6 +138,7 @@ public final class Runtime: Sendable {
     /// (not a client or store the host gave it); then lets the Lua threads go — the last runtime
     /// to shut down stops them. Call it once its runs have ended.
     public func shutdown() async {
+        await outbound.shutdown()
         await scalev.shutdown()
         if ownsStore { await store?.close() }
         for lease in threads { lease.release() }
