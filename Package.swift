@@ -136,6 +136,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "ExamplesTests", dependencies: [
             "LunasExamples", "LunasRuntime", "LuaKit", "LunasStore", "LunasTesting",

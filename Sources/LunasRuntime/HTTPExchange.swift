@@ -117,7 +117,9 @@ struct HTTPExchange: Sendable {
         }
         var url = target.url
         var hostHeader: String?
-        if target.scheme == "http", let address = addresses.first, var components = URLComponents(url: target.url, resolvingAgainstBaseURL: false) {
+        // IPv4 first: a loopback server commonly listens on 127.0.0.1 only, while `localhost`
+        // resolves to ::1 first
+        if target.scheme == "http", let address = addresses.first(where: { !$0.isIPv6 }) ?? addresses.first, var components = URLComponents(url: target.url, resolvingAgainstBaseURL: false) {
             components.percentEncodedHost = address.urlHost
             if let pinned = components.url { url = pinned }
             hostHeader = target.port.map { "\(target.host):\($0)" } ?? target.host

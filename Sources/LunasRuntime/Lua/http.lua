@@ -39,7 +39,8 @@ local function request(fname, method, url, opts)
   return response
 end
 
+-- not tail calls: `request` raises at level 3, the script's line
 http = {
-  get = function(url, opts) return request("http.get", "GET", url, opts) end,
-  post = function(url, opts) return request("http.post", "POST", url, opts) end,
+  get = function(url, opts) local response = request("http.get", "GET", url, opts) return response end,
+  post = function(url, opts) local response = request("http.post", "POST", url, opts) return response end,
 }
