@@ -128,4 +128,21 @@ import Testing
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout == "#sales\t50\n")
     }
+
+    @Test func lunasCheckKnowsTheToolkitsGlobalsAndTheirFields() async throws {
+        let file = try LunasProcess.script("""
+            sleep(deadline_remaining() or 1)
+            local r = http.post(config.webhook, { json = {} })
+            for line in input.lines() do output.write(line, input.text()) end
+            http.gett("x")
+            output.writ("y")
+            """)
+        let outcome = try await LunasProcess.run(["check", file])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr == """
+            \(file):4: warning: 'http.gett' does not exist (did you mean 'http.get'?)
+            \(file):5: warning: 'output.writ' does not exist (did you mean 'output.write'?)
+
+            """, "\(outcome.stderr)")
+    }
 }
