@@ -149,6 +149,10 @@ struct HTTPExchange: Sendable {
         } catch is NIOTooManyBytesError {
             throw HTTPLuaError(.responseTooLarge, "the answer of \(target.host) is longer than the \(Self.bytes(maxBytes)) a call may receive ([http] max_response_bytes)")
         } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
+            // waited until the run's deadline: the run ends there, as it would by the watchdog
+            if let limit = deadline.limit, let remaining = deadline.remaining(), remaining <= .milliseconds(50) {
+                throw LuaError(.limit(.deadline(limit)), LuaLimit.deadline(limit).message)
+            }
             throw HTTPLuaError(.timeout, "no answer from \(target.host) within \(Self.seconds(timeout))", retryable: true)
         } catch let error as HTTPLuaError {
             throw error
