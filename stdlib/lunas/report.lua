@@ -1,7 +1,7 @@
 -- lunas.report: a list of rows as CSV (RFC 4180) or as aligned plain text. See docs/stdlib.md.
 
-local type, error, pairs, ipairs, tostring, rawget, getmetatable, select, format, concat, sort, rep =
-  type, error, pairs, ipairs, tostring, rawget, getmetatable, select, string.format, table.concat, table.sort, string.rep
+local type, error, pairs, ipairs, tostring, rawget, getmetatable, format, concat, sort, rep =
+  type, error, pairs, ipairs, tostring, rawget, getmetatable, string.format, table.concat, table.sort, string.rep
 
 local report = {}
 
