@@ -1,0 +1,191 @@
+local t = require "lunas.test"
+local describe, it, expect = t.describe, t.it, t.expect
+local time = require "lunas.time"
+
+local JKT = "Asia/Jakarta"
+local stamp = 1795394322 -- 2026-11-23T00:38:42Z, a Monday
+
+describe("lunas.time", function()
+  describe("parse and format", function()
+    it("reads the API's stamps and writes them back", function()
+      local t0 = time.parse("2026-11-23T00:38:42Z")
+      expect(t0).to_equal(stamp)
+      expect(math.type(t0)).to_equal("integer")
+      expect(time.format(t0)).to_equal("2026-11-23T00:38:42Z")
+      expect(time.format(t0, "UTC")).to_equal("2026-11-23T00:38:42Z")
+    end)
+
+    it("writes the wall clock of a zone with its offset", function()
+      expect(time.format(stamp, JKT)).to_equal("2026-11-23T07:38:42+07:00")
+      expect(time.format(stamp, "America/New_York")).to_equal("2026-11-22T19:38:42-05:00")
+      expect(time.format(stamp, "Asia/Kolkata")).to_equal("2026-11-23T06:08:42+05:30")
+      expect(time.format(stamp, "Asia/Makassar")).to_equal("2026-11-23T08:38:42+08:00")
+      expect(time.format(stamp, "Asia/Jayapura")).to_equal("2026-11-23T09:38:42+09:00")
+    end)
+
+    it("reads offsets, a space for the T, and wall clocks of a zone", function()
+      expect(time.parse("2026-11-23T07:38:42+07:00")).to_equal(stamp)
+      expect(time.parse("2026-11-22T19:38:42-0500")).to_equal(stamp)
+      expect(time.parse("2026-11-23 07:38:42+07:00")).to_equal(stamp)
+      expect(time.parse("2026-11-23T07:38:42", JKT)).to_equal(stamp)
+      expect(time.parse("2026-11-22T19:38:42", "America/New_York")).to_equal(stamp)
+      expect(time.format(time.parse("2026-11-23", JKT))).to_equal("2026-11-22T17:00:00Z")
+      expect(time.format(time.parse("2026-11-23", "UTC"))).to_equal("2026-11-23T00:00:00Z")
+    end)
+
+    it("uses the configuration's zone when the zone is left out", function()
+      expect(type(time.zone)).to_equal("string")
+      expect(time.parse("2026-11-23T07:38:42")).to_equal(time.parse("2026-11-23T07:38:42", time.zone))
+      expect(time.start_of(stamp, "day")).to_equal(time.start_of(stamp, "day", time.zone))
+    end)
+
+    it("keeps fractions of a second, written to the millisecond", function()
+      local f = time.parse("2026-11-23T00:38:42.250Z")
+      expect(f).to_equal(1795394322.25)
+      expect(time.format(f)).to_equal("2026-11-23T00:38:42.250Z")
+      expect(time.format(time.parse("2026-11-23T07:38:42.123456+07:00"), JKT)).to_equal("2026-11-23T07:38:42.123+07:00")
+      expect(time.parse("2026-11-23T00:38:42.000Z")).to_equal(stamp)
+      expect(math.type(time.parse("2026-11-23T00:38:42.000Z"))).to_equal("integer")
+    end)
+
+    it("round-trips across year ends, leap days and before 1970", function()
+      for _, s in ipairs({ "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2000-02-29T12:00:00Z", "2024-02-29T23:59:59Z",
+        "2024-12-31T23:59:59Z", "2025-01-01T00:00:00Z", "2100-03-01T00:00:00Z", "2400-02-29T00:00:00Z" }) do
+        expect(time.format(time.parse(s))).to_equal(s)
+      end
+      expect(time.parse("1969-12-31T23:59:59Z")).to_equal(-1)
+      expect(time.format(time.parse("2024-12-31T23:59:59Z") + 1)).to_equal("2025-01-01T00:00:00Z")
+      expect(time.format(time.parse("2024-02-28T23:59:59Z") + 1)).to_equal("2024-02-29T00:00:00Z")
+      expect(time.format(time.parse("2023-02-28T23:59:59Z") + 1)).to_equal("2023-03-01T00:00:00Z")
+      expect(time.format(time.parse("2025-12-31T17:00:00Z"), JKT)).to_equal("2026-01-01T00:00:00+07:00")
+    end)
+
+    it("refuses impossible dates and times, naming the text", function()
+      expect(function() time.parse("2026-02-29T00:00:00Z") end).to_error('time.parse: "2026-02-29T00:00:00Z" is not an ISO 8601 time: no such date')
+      expect(function() time.parse("1900-02-29") end).to_error("no such date")
+      expect(function() time.parse("2100-02-29") end).to_error("no such date")
+      expect(function() time.parse("2026-04-31") end).to_error("no such date")
+      expect(function() time.parse("2026-13-01T00:00:00Z") end).to_error('time.parse: "2026-13-01T00:00:00Z" is not an ISO 8601 time: no such date')
+      expect(function() time.parse("2026-11-23T24:00:00Z") end).to_error('time.parse: "2026-11-23T24:00:00Z" is not an ISO 8601 time: no such time of day')
+      expect(function() time.parse("2026-11-23T00:00:00+25:00") end).to_error('time.parse: "2026-11-23T00:00:00+25:00" is not an ISO 8601 time: bad offset')
+      expect(function() time.parse("23 Nov 2026") end).to_error('time.parse: "23 Nov 2026" is not an ISO 8601 time')
+      expect(function() time.parse(1795394322) end).to_error("time.parse: expected a string, got number")
+      expect(function() time.format(stamp, "Mars/Olympus") end).to_error('time.format: unknown time zone "Mars/Olympus"')
+      expect(function() time.format("2026") end).to_error("time.format: expected an instant")
+    end)
+  end)
+
+  describe("date", function()
+    it("gives the wall clock's fields in a zone", function()
+      local d = time.date(stamp, JKT)
+      expect(d).to_equal({ year = 2026, month = 11, day = 23, hour = 7, min = 38, sec = 42, weekday = 1, offset = 25200, zone = JKT })
+      expect(time.date(time.parse("2026-11-22T12:00:00Z"), "UTC").weekday).to_equal(7)
+    end)
+  end)
+
+  describe("duration", function()
+    it("reads s m h d w and their sums", function()
+      expect(time.duration("15m")).to_equal(900)
+      expect(time.duration("2h")).to_equal(7200)
+      expect(time.duration("7d")).to_equal(604800)
+      expect(time.duration("90s")).to_equal(90)
+      expect(time.duration("1h30m")).to_equal(5400)
+      expect(time.duration("2w")).to_equal(1209600)
+      expect(time.duration(45)).to_equal(45)
+      expect(time.format(time.parse("2026-12-31T23:00:00Z") + time.duration("2h"))).to_equal("2027-01-01T01:00:00Z")
+    end)
+
+    it("refuses what it cannot read", function()
+      expect(function() time.duration("5x") end).to_error('time.duration: "5x" is not a duration')
+      expect(function() time.duration("15 m") end).to_error('time.duration: "15 m" is not a duration')
+      expect(function() time.duration("1.5h") end).to_error('time.duration: "1.5h" is not a duration')
+      expect(function() time.duration("") end).to_error("time.duration: expected a duration")
+      expect(function() time.duration(1.5) end).to_error("time.duration: expected a duration")
+    end)
+  end)
+
+  describe("start_of", function()
+    local function s(text, unit, zone) return time.format(time.start_of(time.parse(text), unit, zone)) end
+
+    it("finds the day, the week (from Monday) and the month in Jakarta", function()
+      expect(s("2026-11-22T18:00:00Z", "day", JKT)).to_equal("2026-11-22T17:00:00Z")
+      expect(s("2026-11-22T18:00:00Z", "week", JKT)).to_equal("2026-11-22T17:00:00Z")
+      expect(s("2026-11-22T18:00:00Z", "month", JKT)).to_equal("2026-10-31T17:00:00Z")
+      expect(s("2026-11-22T16:59:59Z", "day", JKT)).to_equal("2026-11-21T17:00:00Z")
+    end)
+
+    it("crosses month and year ends", function()
+      expect(s("2026-01-01T03:00:00Z", "week", JKT)).to_equal("2025-12-28T17:00:00Z")
+      expect(s("2026-01-01T03:00:00Z", "month", JKT)).to_equal("2025-12-31T17:00:00Z")
+      expect(s("2025-12-31T17:30:00Z", "day", JKT)).to_equal("2025-12-31T17:00:00Z")
+      expect(s("2025-12-31T16:30:00Z", "month", JKT)).to_equal("2025-11-30T17:00:00Z")
+      expect(s("2024-02-29T12:00:00Z", "day", "UTC")).to_equal("2024-02-29T00:00:00Z")
+      expect(s("2024-03-01T12:00:00Z", "week", "UTC")).to_equal("2024-02-26T00:00:00Z")
+      expect(s("2024-02-29T12:00:00Z", "month", "UTC")).to_equal("2024-02-01T00:00:00Z")
+    end)
+
+    it("follows daylight saving in New York and Berlin", function()
+      expect(s("2026-03-08T12:00:00Z", "day", "America/New_York")).to_equal("2026-03-08T05:00:00Z")
+      expect(s("2026-03-09T12:00:00Z", "day", "America/New_York")).to_equal("2026-03-09T04:00:00Z")
+      expect(s("2026-03-12T12:00:00Z", "week", "America/New_York")).to_equal("2026-03-09T04:00:00Z")
+      expect(s("2026-03-08T12:00:00Z", "week", "America/New_York")).to_equal("2026-03-02T05:00:00Z")
+      expect(s("2026-04-15T12:00:00Z", "month", "America/New_York")).to_equal("2026-04-01T04:00:00Z")
+      expect(s("2026-11-01T12:00:00Z", "day", "America/New_York")).to_equal("2026-11-01T04:00:00Z")
+      expect(s("2026-10-25T12:00:00Z", "day", "Europe/Berlin")).to_equal("2026-10-24T22:00:00Z")
+    end)
+
+    it("names a bad unit", function()
+      expect(function() time.start_of(0, "year") end).to_error('time.start_of: the unit must be "day", "week" or "month", got "year"')
+    end)
+  end)
+
+  describe("add_months", function()
+    local function a(text, n, zone) return time.format(time.add_months(time.parse(text), n, zone or JKT), zone or JKT) end
+
+    it("keeps the time of day and clamps to the month's end, leap years included", function()
+      expect(a("2024-01-31T10:00:00+07:00", 1)).to_equal("2024-02-29T10:00:00+07:00")
+      expect(a("2023-01-31T10:00:00+07:00", 1)).to_equal("2023-02-28T10:00:00+07:00")
+      expect(a("2024-12-31T10:00:00+07:00", 2)).to_equal("2025-02-28T10:00:00+07:00")
+      expect(a("2024-03-31T10:00:00+07:00", -13)).to_equal("2023-02-28T10:00:00+07:00")
+      expect(a("2024-02-29T10:00:00+07:00", 12)).to_equal("2025-02-28T10:00:00+07:00")
+      expect(a("2024-02-29T10:00:00+07:00", 48)).to_equal("2028-02-29T10:00:00+07:00")
+      expect(a("2024-05-31T23:30:00+07:00", 1)).to_equal("2024-06-30T23:30:00+07:00")
+      expect(a("2026-11-30T00:00:00+07:00", 1)).to_equal("2026-12-30T00:00:00+07:00")
+      expect(a("2026-12-31T23:59:59+07:00", 1)).to_equal("2027-01-31T23:59:59+07:00")
+      expect(a("2026-01-15T08:00:00+07:00", -1)).to_equal("2025-12-15T08:00:00+07:00")
+      expect(a("2026-12-15T08:00:00+07:00", 0)).to_equal("2026-12-15T08:00:00+07:00")
+    end)
+
+    it("keeps the wall clock across a daylight-saving change, and a fraction of a second", function()
+      expect(a("2026-01-31T09:00:00-05:00", 2, "America/New_York")).to_equal("2026-03-31T09:00:00-04:00")
+      expect(time.format(time.add_months(time.parse("2026-01-31T09:00:00.500Z"), 1, "UTC"))).to_equal("2026-02-28T09:00:00.500Z")
+    end)
+
+    it("names a bad count", function()
+      expect(function() time.add_months(0, 1.5) end).to_error("time.add_months: the months must be an integer")
+    end)
+  end)
+
+  describe("properties over three years in four zones", function()
+    it("start_of bounds an instant, format and parse round-trip, add_months goes back", function()
+      for _, zone in ipairs({ JKT, "America/New_York", "Europe/Berlin", "Australia/Lord_Howe" }) do
+        for instant = 1704067200, 1798761600, 97213 do
+          local label = ("%s %d: "):format(zone, instant)
+          local day = time.start_of(instant, "day", zone)
+          local next_day = time.start_of(day + 26 * 3600, "day", zone)
+          expect(label .. tostring(day <= instant and instant < next_day)).to_equal(label .. "true")
+          expect(label .. time.date(day, zone).hour .. ":" .. time.date(day, zone).min).to_equal(label .. "0:0")
+          local week = time.start_of(instant, "week", zone)
+          expect(label .. time.date(week, zone).weekday).to_equal(label .. "1")
+          expect(label .. tostring(week <= instant and instant - week < 8 * 86400)).to_equal(label .. "true")
+          expect(label .. time.date(time.start_of(instant, "month", zone), zone).day).to_equal(label .. "1")
+          expect(label .. time.parse(time.format(instant, zone))).to_equal(label .. instant)
+          local d = time.date(instant, zone)
+          if d.day <= 28 and d.hour >= 4 then
+            expect(label .. time.add_months(time.add_months(instant, 5, zone), -5, zone)).to_equal(label .. instant)
+          end
+        end
+      end
+    end)
+  end)
+end)
