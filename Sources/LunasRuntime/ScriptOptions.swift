@@ -1,4 +1,5 @@
 import LuaKit
+import LunasClock
 import LunasStore
 
 /// How a script runs: its profile, limits, where `require` looks, and its arguments.
@@ -50,6 +51,10 @@ public struct ScriptOptions: Sendable {
     /// The IANA time zone `lunas.time` works in when a script names none (the configuration's
     /// `time_zone`); `nil` is Asia/Jakarta.
     public var timeZone: String? = nil
+    /// The clock `os.time()` and `os.date()` read when given no time; `nil`: the machine's. A
+    /// ``Runtime`` whose ``RuntimeConfiguration/clock`` is not the system's sets it to that one,
+    /// so that a spec's virtual clock (`lunas test`) is the script's time too.
+    public var clock: (any WallClock)? = nil
     /// The host's modules, installed after Lunas' own; none may take the name of a global of
     /// the profile (`string`, `kv`, ...) or of another.
     public var modules: [any ScriptModule] = []

@@ -183,6 +183,7 @@ public struct ScriptRun: Sendable {
         } else if options.store == nil, reach.names("kv") {
             try MissingCapability.kv.install(in: state)
         }
+        if let clock = options.clock { try TimeHostFunctions.installClock(clock, in: state) }
         if reach.reaches(TimeHostFunctions.global) {
             try TimeHostFunctions(defaultZone: options.timeZone ?? TimeHostFunctions.fallbackZone).install(in: state)
         }

@@ -78,6 +78,7 @@ public final class Runtime: Sendable {
         options.workingDirectory = configuration.workingDirectory
         options.scriptsFolder = configuration.scriptsFolder
         options.timeZone = options.timeZone ?? configuration.lunas.timeZone
+        if options.clock == nil, !configuration.clock.isSystemTime { options.clock = configuration.clock }
         options.store = options.store ?? store
         options.executor = configuration.executor
         options.watchdog = configuration.watchdog
