@@ -44,7 +44,10 @@ local function render(v, depth, seen)
   if kind == "string" then return quote(v) end
   if v == json.null then return "json.null" end
   if kind ~= "table" then return tostring(v) end
-  if metafield(v, "__tostring") then return tostring(v) end
+  if getmetatable(v) ~= nil then
+    local text = tostring(v) -- __tostring (money values), also behind a protected metatable
+    if not text:find("^table: ") then return text end
+  end
   if seen[v] then return "<cycle>" end
   if depth >= MAX_DEPTH then return "{...}" end
   seen[v] = true
@@ -86,6 +89,9 @@ local function deep_equal(a, b, seen)
   if type(a) ~= type(b) then return false end
   if type(a) ~= "table" then return a == b end
   if a == b then return true end -- __eq (money values)
+  local ma, mb = getmetatable(a), getmetatable(b)
+  -- a protected metatable (money's) keeps its fields to itself: its __eq has had the last word
+  if (ma ~= nil and type(ma) ~= "table") or (mb ~= nil and type(mb) ~= "table") then return false end
   if metafield(a, "__eq") or metafield(b, "__eq") then return false end
   seen = seen or {}
   if seen[a] == b then return true end
@@ -329,17 +335,22 @@ t.after_each = hook("after_each", "after")
 
 -- Fixtures ------------------------------------------------------------------------------------
 
-local function need_host(fname)
-  if not host then error(fname .. " needs the spec runner: run the spec with `lunas test FILE`", 3) end
+-- Raises `message` at the spec's line (the nearest caller outside this module).
+local function raise(message)
+  local position = where()
+  error(position and (position .. ": " .. message) or message, 0)
 end
 
--- A host call; its error raised at the spec's line (level 3: host_call <- fixture <- spec).
+local function need_host(fname)
+  if not host then raise(fname .. " needs the spec runner: run the spec with `lunas test FILE`") end
+end
+
+-- A host call; its error raised at the spec's line.
 local function host_call(fname, f, ...)
   need_host(fname)
   local r = table.pack(pcall(f, ...))
   if not r[1] then
-    local message = error_text(r[2]):gsub("^[^%s:]*test%.lua:%d+: ", "")
-    error(message, 3)
+    raise((error_text(r[2]):gsub("^[^%s:]*test%.lua:%d+: ", "")))
   end
   return table.unpack(r, 2, r.n)
 end
@@ -370,14 +381,14 @@ local function defaults()
       return order_defaults
     end
   end
-  error("t.sandbox.order: the sandbox sells no digital product to order", 3)
+  raise("t.sandbox.order: the sandbox sells no digital product to order")
 end
 
 --- t.sandbox.order(fields): creates an order (one digital e-book in the sandbox's store, paid
 --- by bank transfer, by "Spec Customer", unless `fields` say otherwise: any createOrder field)
 --- and returns it; `status` and `payment_status` in `fields` are set after it is created.
 function t.sandbox.order(fields)
-  if fields ~= nil and type(fields) ~= "table" then error("t.sandbox.order: fields must be a table", 2) end
+  if fields ~= nil and type(fields) ~= "table" then raise("t.sandbox.order: fields must be a table") end
   local d = defaults()
   local body = {
     store_unique_id = d.store, customer_name = "Spec Customer", customer_email = "spec.customer@example.com",
@@ -409,7 +420,7 @@ end
 function t.rules.emit(event, data)
   local runs = host_call("t.rules.emit", host and host.emit, event, data ~= nil and json.encode(data) or nil)
   local failed = failed_runs("t.rules.emit", runs)
-  if failed then error(failed, 2) end
+  if failed then raise(failed) end
   return runs
 end
 
@@ -417,7 +428,7 @@ end
 function t.rules.fire(name)
   local runs = host_call("t.rules.fire", host and host.fire, name)
   local failed = failed_runs("t.rules.fire", runs)
-  if failed then error(failed, 2) end
+  if failed then raise(failed) end
   return runs[1]
 end
 
@@ -427,7 +438,7 @@ end
 function t.rules.advance(duration)
   local runs = host_call("t.rules.advance", host and host.advance, duration)
   local failed = failed_runs("t.rules.advance", runs)
-  if failed then error(failed, 2) end
+  if failed then raise(failed) end
   return runs
 end
 
