@@ -46,7 +46,7 @@ local function render(v, depth, seen)
   if kind ~= "table" then return tostring(v) end
   if getmetatable(v) ~= nil then
     local text = tostring(v) -- __tostring (money values), also behind a protected metatable
-    if not text:find("^table: ") then return text end
+    if not text:find("^[%w_.]+: 0x%x+$") and not text:find("^table: ") then return text end
   end
   if seen[v] then return "<cycle>" end
   if depth >= MAX_DEPTH then return "{...}" end
@@ -84,15 +84,23 @@ t.render = render
 
 -- Equality ------------------------------------------------------------------------------------
 
+-- Whether a table is a value whose __eq has the last word (money), not data compared by its
+-- contents: a readable metatable with __eq, or a protected one with its own __tostring (a
+-- protected metatable without one, like json.array's mark, is data).
+local function is_value(v)
+  local mt = getmetatable(v)
+  if mt == nil then return false end
+  if type(mt) == "table" then return rawget(mt, "__eq") ~= nil end
+  local text = tostring(v)
+  return not text:find("^[%w_.]+: 0x%x+$") and not text:find("^table: ")
+end
+
 local function deep_equal(a, b, seen)
   if rawequal(a, b) then return true end
   if type(a) ~= type(b) then return false end
   if type(a) ~= "table" then return a == b end
   if a == b then return true end -- __eq (money values)
-  local ma, mb = getmetatable(a), getmetatable(b)
-  -- a protected metatable (money's) keeps its fields to itself: its __eq has had the last word
-  if (ma ~= nil and type(ma) ~= "table") or (mb ~= nil and type(mb) ~= "table") then return false end
-  if metafield(a, "__eq") or metafield(b, "__eq") then return false end
+  if is_value(a) or is_value(b) then return false end
   seen = seen or {}
   if seen[a] == b then return true end
   seen[a] = b
