@@ -61,8 +61,10 @@ public struct ScriptOptions: Sendable {
     /// writes are not sent and not counted — after which it ends with `API call limit of N
     /// exceeded`; `nil` for no cap.
     public var maxCalls: Int? = nil
-    /// The clock `sleep` sleeps on and `deadline_remaining` also reads (a ``Runtime`` gives its
-    /// ``RuntimeConfiguration/clock``; a test's ``TestClock`` makes sleeps virtual).
+    /// The clock `sleep` sleeps on and `deadline_remaining` also reads, and — when it is not the
+    /// machine's — what `os.time()` and `os.date()` read when given no time (a ``Runtime`` gives
+    /// its ``RuntimeConfiguration/clock``: a test's clock, or a spec's virtual one under
+    /// `lunas test`, is the script's time too).
     public var clock: any WallClock = SystemClock()
     /// The script's settings, its global `config` (read-only); `nil` gives `{}`. A ``Runtime``
     /// fills it from the script's `[scripts.NAME.config]` unless the request sets it.

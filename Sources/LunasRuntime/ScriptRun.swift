@@ -184,6 +184,7 @@ public struct ScriptRun: Sendable {
             try MissingCapability.kv.install(in: state)
         }
         modules += try toolkit(in: state, calls: calls, reach: reach, redactor: redactor)
+        if !options.clock.isSystemTime { try TimeHostFunctions.installClock(options.clock, in: state) }
         if reach.reaches(TimeHostFunctions.global) {
             try TimeHostFunctions(defaultZone: options.timeZone ?? TimeHostFunctions.fallbackZone).install(in: state)
         }

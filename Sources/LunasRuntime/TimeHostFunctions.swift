@@ -1,5 +1,6 @@
 import Foundation
 import LuaKit
+import LunasClock
 
 /// What `stdlib/lunas/time.lua` needs from the host: the time zone database, as the global
 /// `__time` — `__time.offset(zone, epoch)` gives the seconds east of UTC of the IANA zone `zone`
@@ -32,5 +33,17 @@ struct TimeHostFunctions {
     static func zone(_ name: String) -> TimeZone? {
         guard !name.isEmpty else { return nil }
         return TimeZone(identifier: name)
+    }
+
+    /// Makes `os.time()` and `os.date(format)` (no time given) read `clock`; with a time, or
+    /// `os.time` of a date table, they are Lua's own.
+    static func installClock(_ clock: any WallClock, in state: LuaState) throws {
+        state.register("__lunas_clock") { _ in [.integer(Int64(clock.now().timeIntervalSince1970.rounded(.down)))] }
+        _ = try state.call("""
+            local now, time, date = __lunas_clock, os and os.time, os and os.date
+            __lunas_clock = nil
+            if time then os.time = function(t) if t == nil then return now() end return time(t) end end
+            if date then os.date = function(format, t) if t == nil then t = now() end return date(format, t) end end
+            """, name: "=lunas.clock")
     }
 }

@@ -41,7 +41,7 @@ struct Lunas: AsyncParsableCommand {
             """,
         version: LunasVersion.string,
         subcommands: [RunCommand.self, CheckCommand.self, KVCommand.self, SandboxCommand.self, AuthCommand.self, SchedulesCommand.self,
-                      ServeCommand.self, RunsCommand.self, JobsCommand.self])
+                      ServeCommand.self, RunsCommand.self, JobsCommand.self, TestCommand.self, NewCommand.self])
 }
 
 enum LunasVersion {
