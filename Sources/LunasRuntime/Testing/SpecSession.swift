@@ -171,7 +171,7 @@ final class SpecSession: Sendable {
         var runs: [LuaValue] = []
         for set in sets {
             for rule in set.rules(matching: event) {
-                runs.append(await call(set, rule: rule.name, input: body.specLuaValue))
+                runs.append(await call(set, rule: rule.name, input: body.luaValue))
             }
         }
         return [.table(LuaTable(array: runs))]
@@ -216,7 +216,7 @@ final class SpecSession: Sendable {
             clock.advance(to: next.timer.at)
             guard let set = state.withLock({ state in state.rules.first { $0.script == next.script } }) else { continue }
             let args = (try? JSON(parsing: Array(next.timer.args.utf8))) ?? .object([:])
-            var run = await call(set, rule: next.timer.job, input: args.specLuaValue)
+            var run = await call(set, rule: next.timer.job, input: args.luaValue)
             if case .table(var table) = run {
                 table[.string("at")] = LuaValue(next.timer.at.iso8601(in: zone(nil)))
                 table[.string("key")] = LuaValue(next.timer.key)
@@ -374,28 +374,5 @@ final class SpecSession: Sendable {
 
     private static func error(_ function: String?, _ message: String) -> LuaError {
         LuaError(.runtime, function.map { "\($0): \(message)" } ?? message)
-    }
-}
-
-extension JSON {
-    /// The value as a handler receives it from the runner: objects and arrays as tables that
-    /// stay what they were, `null` as `json.null`, integers as integers.
-    var specLuaValue: LuaValue {
-        switch self {
-        case .null: return .null
-        case .bool(let value): return .boolean(value)
-        case .integer(let value): return .integer(value)
-        case .double(let value): return .number(value)
-        case .string(let value): return .string(LuaString(value))
-        case .array(let items):
-            var table = LuaTable(array: items.map(\.specLuaValue))
-            table.isArray = true
-            return .table(table)
-        case .object(let members):
-            var table = LuaTable()
-            table.isArray = false
-            for (key, value) in members { table[key] = value.specLuaValue }
-            return .table(table)
-        }
     }
 }

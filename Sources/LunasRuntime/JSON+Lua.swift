@@ -2,9 +2,9 @@ import LuaKit
 import ScalevModel
 
 extension JSON {
-    /// The value as a handler receives it: objects and arrays as tables that stay what they
+    /// The value as a handler receives it (from the runner, or from `lunas test`'s fixtures): objects and arrays as tables that stay what they
     /// were, `null` as `json.null`, integers as integers.
-    var luaValue: LuaValue {
+    public var luaValue: LuaValue {
         switch self {
         case .null: return .null
         case .bool(let value): return .boolean(value)
